@@ -1,0 +1,263 @@
+package settle
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/bits"
+	"slices"
+)
+
+// Outcome is a point in utility space together with a package that reaches
+// it.
+type Outcome struct {
+	// Package is one package with these utilities; when several packages
+	// share the utility vector, which one is shown is unspecified but
+	// deterministic.
+	Package Package
+	// Utilities holds each party's utility, in party order.
+	Utilities []float64
+	// Count is the number of packages with exactly this utility vector
+	// (saturating at the largest uint64).
+	Count uint64
+
+	fixed []int64
+}
+
+// Frontier is the Pareto frontier of a Space: one Outcome per distinct
+// undominated utility vector.
+type Frontier struct {
+	// Points lists the frontier in decreasing lexicographic order of the
+	// utility vectors (for two parties: first party's utility descending,
+	// second party's ascending).
+	Points []Outcome
+	// Method names the algorithm used: "merge" or "enumerate".
+	Method string
+}
+
+// Len returns the number of distinct utility vectors on the frontier.
+func (f *Frontier) Len() int { return len(f.Points) }
+
+// Packages returns the number of packages on the frontier, counting every
+// package that shares a frontier utility vector.
+func (f *Frontier) Packages() uint64 {
+	var n uint64
+	for _, p := range f.Points {
+		n = addSat(n, p.Count)
+	}
+	return n
+}
+
+func addSat(a, b uint64) uint64 {
+	s, c := bits.Add64(a, b, 0)
+	if c != 0 {
+		return ^uint64(0)
+	}
+	return s
+}
+
+func mulSat(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	if hi != 0 {
+		return ^uint64(0)
+	}
+	return lo
+}
+
+// Pareto computes the exact Pareto frontier by merging per-issue frontiers
+// issue by issue; it never enumerates the outcome space. A package is on the
+// frontier when no other package is at least as good for every party and
+// better for one.
+func (s *Space) Pareto(ctx context.Context) (*Frontier, error) {
+	if len(s.Profiles) == 2 {
+		return s.merge2(ctx)
+	}
+	return s.mergeN(ctx)
+}
+
+// ParetoByEnumeration computes the same frontier as Pareto by enumerating
+// every package; it serves as a reference and a baseline.
+func (s *Space) ParetoByEnumeration(ctx context.Context) (*Frontier, error) {
+	np := len(s.Profiles)
+	const chunk = 1 << 18
+	run := &pset{n: np}
+	cur := &pset{n: np}
+	var err error
+	flush := func() {
+		cur = cur.filter()
+		run.appendSet(cur)
+		run = run.filter()
+		cur = &pset{n: np}
+	}
+	eerr := s.enumerate(func(idx uint64, _ Package, u []int64) bool {
+		cur.u = append(cur.u, u...)
+		cur.ref = append(cur.ref, idx)
+		cur.cnt = append(cur.cnt, 1)
+		if len(cur.ref) == chunk {
+			if err = ctx.Err(); err != nil {
+				return false
+			}
+			flush()
+		}
+		return true
+	})
+	if eerr != nil {
+		return nil, eerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("settle: pareto: %w", err)
+	}
+	flush()
+	f := &Frontier{Method: "enumerate", Points: make([]Outcome, run.len())}
+	for i := range f.Points {
+		pkg := make(Package, len(s.Domain.Issues))
+		s.decode(run.ref[i], pkg)
+		f.Points[i] = s.outcome(pkg, run.vec(i), run.cnt[i])
+	}
+	return f, nil
+}
+
+func (s *Space) outcome(pkg Package, fx []int64, count uint64) Outcome {
+	o := Outcome{Package: pkg, Count: count, fixed: slices.Clone(fx), Utilities: make([]float64, len(fx))}
+	for p, x := range fx {
+		o.Utilities[p] = FromFixed(x)
+	}
+	return o
+}
+
+// pset is a set of utility vectors stored flat, with a reference (an
+// enumeration index or a packed back-pointer) and a package count per point.
+type pset struct {
+	n   int
+	u   []int64
+	ref []uint64
+	cnt []uint64
+}
+
+func (p *pset) len() int          { return len(p.ref) }
+func (p *pset) vec(i int) []int64 { return p.u[i*p.n : (i+1)*p.n] }
+func (p *pset) appendSet(q *pset) {
+	p.u = append(p.u, q.u...)
+	p.ref = append(p.ref, q.ref...)
+	p.cnt = append(p.cnt, q.cnt...)
+}
+func (p *pset) push(v []int64, ref, cnt uint64) {
+	p.u = append(p.u, v...)
+	p.ref = append(p.ref, ref)
+	p.cnt = append(p.cnt, cnt)
+}
+
+// filter returns the non-dominated points of p, one per distinct vector with
+// counts summed, in decreasing lexicographic order. Sorting that way puts
+// every possible dominator of a point before it and equal vectors next to
+// each other; the first of equal vectors keeps its reference.
+func (p *pset) filter() *pset {
+	order := make([]int32, p.len())
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int {
+		va, vb := p.vec(int(a)), p.vec(int(b))
+		for k := range va {
+			if c := cmp.Compare(vb[k], va[k]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	out := &pset{n: p.n}
+	for _, i := range order {
+		v := p.vec(int(i))
+		if k := out.len(); k > 0 && slices.Equal(out.vec(k-1), v) {
+			out.cnt[k-1] = addSat(out.cnt[k-1], p.cnt[i])
+			continue
+		}
+		if p.n == 2 {
+			// Staircase: first coordinate is non-increasing, so only a
+			// strictly larger second coordinate escapes domination.
+			if k := out.len(); k > 0 && v[1] <= out.u[2*k-1] {
+				continue
+			}
+		} else if out.dominates(v) {
+			continue
+		}
+		out.push(v, p.ref[i], p.cnt[i])
+	}
+	return out
+}
+
+// dominates reports whether some point of p weakly dominates v (v is known
+// not to equal any point of p).
+func (p *pset) dominates(v []int64) bool {
+	for k := 0; k < p.len(); k++ {
+		w := p.vec(k)
+		ge := true
+		for j := range v {
+			if w[j] < v[j] {
+				ge = false
+				break
+			}
+		}
+		if ge {
+			return true
+		}
+	}
+	return false
+}
+
+// issueSet returns the per-issue frontier of issue i: one entry per distinct
+// undominated contribution vector, referencing its first option.
+func (s *Space) issueSet(i int) *pset {
+	np := len(s.Profiles)
+	p := &pset{n: np}
+	v := make([]int64, np)
+	for o := range s.Domain.Issues[i].Len() {
+		for q := range np {
+			v[q] = s.contrib[q][i][o]
+		}
+		p.push(v, uint64(o), 1)
+	}
+	return p.filter()
+}
+
+// mergeN is the n-party merge: Minkowski sum of the running frontier with
+// each issue's frontier followed by an n-dimensional non-dominated filter.
+// Any prefix of a Pareto-optimal package is itself undominated among the
+// prefixes (otherwise swapping in the dominating prefix would dominate the
+// package), so pruning loses nothing.
+func (s *Space) mergeN(ctx context.Context) (*Frontier, error) {
+	np, ni := len(s.Profiles), len(s.Domain.Issues)
+	levels := make([]*pset, ni)
+	levels[0] = s.issueSet(0)
+	v := make([]int64, np)
+	for i := 1; i < ni; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("settle: pareto: %w", err)
+		}
+		a, b := levels[i-1], s.issueSet(i)
+		c := &pset{n: np}
+		for x := 0; x < a.len(); x++ {
+			for y := 0; y < b.len(); y++ {
+				va, vb := a.vec(x), b.vec(y)
+				for q := range v {
+					v[q] = va[q] + vb[q]
+				}
+				c.push(v, uint64(x)<<21|b.ref[y], mulSat(a.cnt[x], b.cnt[y]))
+			}
+		}
+		levels[i] = c.filter()
+	}
+	last := levels[ni-1]
+	f := &Frontier{Method: "merge", Points: make([]Outcome, last.len())}
+	for k := range f.Points {
+		pkg := make(Package, ni)
+		ref := last.ref[k]
+		for i := ni - 1; i > 0; i-- {
+			pkg[i] = int(ref & (1<<21 - 1))
+			ref = levels[i-1].ref[ref>>21]
+		}
+		pkg[0] = int(ref)
+		f.Points[k] = s.outcome(pkg, last.vec(k), last.cnt[k])
+	}
+	return f, nil
+}
