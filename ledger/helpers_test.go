@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -133,21 +134,22 @@ func (tl *testLog) bundle(tb testing.TB, indices ...int64) ledger.Bundle {
 // leafFunc recomputes leaves from the stored items, as a store would.
 func (tl *testLog) leafFunc() func(int64) (tlog.Hash, error) {
 	return func(i int64) (tlog.Hash, error) {
+		if i >= int64(len(tl.items)) {
+			return tlog.Hash{}, fmt.Errorf("ledger: index %d: no such event", i)
+		}
 		it := tl.items[i]
 		return ledger.EventLeaf(i, it.Salt, it.Canonical)
 	}
 }
 
-// hashReaderCounter wraps a reader and counts calls, to check batching.
-type hashReaderCounter struct {
-	r     tlog.HashReader
-	calls int
-}
-
-func (c *hashReaderCounter) ReadHashes(idx []int64) ([]tlog.Hash, error) {
-	c.calls++
-	return c.r.ReadHashes(idx)
-}
+// compactJSON compares JSON payloads by their compacted bytes.
+var compactJSON = cmp.Transformer("compact", func(m json.RawMessage) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, m); err != nil {
+		return "invalid: " + string(m)
+	}
+	return b.String()
+})
 
 // leafBytes returns a distinct leaf hash for i without building events.
 func leafBytes(i int64) tlog.Hash {

@@ -92,7 +92,7 @@ func LeafHash(salt Salt, canonical []byte) tlog.Hash {
 func EventLeaf(index int64, salt Salt, canonical []byte) (tlog.Hash, error) {
 	r, err := DecodeCanonical(canonical)
 	if err != nil {
-		return tlog.Hash{}, fmt.Errorf("ledger: index %d: %w", index, err)
+		return tlog.Hash{}, fmt.Errorf("ledger: index %d: %w", index, trimPrefix(err))
 	}
 	if r.Index != index {
 		return tlog.Hash{}, fmt.Errorf("ledger: index %d: event says it is index %d", index, r.Index)

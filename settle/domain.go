@@ -11,7 +11,9 @@ package settle
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -209,6 +211,14 @@ type Point2 struct {
 	Score float64
 }
 
+// fieldNames names profile fields in error messages, per file format.
+type fieldNames struct{ weights, scores string }
+
+var (
+	parleyNames = fieldNames{"weights", "scores"}
+	gwNames     = fieldNames{"issueWeights", "issueUtilities"}
+)
+
 // Tolerance is the slack allowed when checking that weights sum to 1.
 const Tolerance = 1e-6
 
@@ -246,42 +256,57 @@ func interpolate(pts []Point2, x float64) float64 {
 	return a.Score + (b.Score-a.Score)*(x-a.X)/(b.X-a.X)
 }
 
-// validate checks p against d. Field names in errors follow parley's own
+// validate checks p against d and, when p has a reservation bid, sets
+// Reservation to the bid's utility. Field names in errors follow parley's own
 // file format; strict reports options without a score as errors (otherwise
 // they score 0, as in GeniusWeb).
-func (p *Profile) validate(d *Domain, strict bool) error {
+func (p *Profile) validate(d *Domain, strict bool, fn fieldNames) error {
 	sum := 0.0
-	for name, w := range p.Weights {
+	for _, name := range slices.Sorted(maps.Keys(p.Weights)) {
+		w := p.Weights[name]
 		if d.Issue(name) < 0 {
-			return fmt.Errorf("weights: unknown issue %q", name)
+			return fmt.Errorf("%s: unknown issue %q", fn.weights, name)
 		}
 		if math.IsNaN(w) || w < 0 || w > 1 {
-			return fmt.Errorf("weights.%s: weight %v not in [0,1]", name, w)
+			return fmt.Errorf("%s.%s: weight %v not in [0,1]", fn.weights, name, w)
 		}
 		sum += w
 	}
 	for _, is := range d.Issues {
 		if _, ok := p.Weights[is.Name]; !ok {
-			return fmt.Errorf("weights: missing issue %q", is.Name)
+			return fmt.Errorf("%s: missing issue %q", fn.weights, is.Name)
 		}
 	}
 	if math.Abs(sum-1) > Tolerance {
-		return fmt.Errorf("weights: weights sum to %s, want 1", strconv.FormatFloat(sum, 'g', 10, 64))
+		return fmt.Errorf("%s: weights sum to %s, want 1", fn.weights, strconv.FormatFloat(sum, 'g', 10, 64))
 	}
-	for name := range p.Scores {
+	for _, name := range slices.Sorted(maps.Keys(p.Scores)) {
 		if d.Issue(name) < 0 {
-			return fmt.Errorf("scores: unknown issue %q", name)
+			return fmt.Errorf("%s: unknown issue %q", fn.scores, name)
 		}
 	}
 	for i := range d.Issues {
 		is := &d.Issues[i]
 		s, ok := p.Scores[is.Name]
 		if !ok {
-			return fmt.Errorf("scores: missing issue %q", is.Name)
+			return fmt.Errorf("%s: missing issue %q", fn.scores, is.Name)
 		}
 		if err := s.validate(is, strict); err != nil {
-			return fmt.Errorf("scores.%s: %w", is.Name, err)
+			return fmt.Errorf("%s.%s: %w", fn.scores, is.Name, err)
 		}
+	}
+	if p.ReservationBid != nil {
+		pkg, err := d.Package(p.ReservationBid)
+		if err != nil {
+			return fmt.Errorf("reservationBid: %w", err)
+		}
+		s := &Space{Domain: d}
+		c := s.compile(p)
+		var u int64
+		for i, o := range pkg {
+			u += c[i][o]
+		}
+		p.Reservation = FromFixed(u)
 	}
 	if math.IsNaN(p.Reservation) || p.Reservation < 0 || p.Reservation > 1 {
 		return fmt.Errorf("reservation: %v not in [0,1]", p.Reservation)
@@ -293,11 +318,6 @@ func (p *Profile) validate(d *Domain, strict bool) error {
 		}
 		if dv > p.Reservation {
 			return fmt.Errorf("disagreement: %v above the reservation value %v", dv, p.Reservation)
-		}
-	}
-	if p.ReservationBid != nil {
-		if _, err := d.Package(p.ReservationBid); err != nil {
-			return fmt.Errorf("reservationBid: %w", err)
 		}
 	}
 	return nil
@@ -324,7 +344,8 @@ func (s *Scoring) validate(is *Issue, strict bool) error {
 		}
 		return nil
 	}
-	for label, v := range s.Options {
+	for _, label := range slices.Sorted(maps.Keys(s.Options)) {
+		v := s.Options[label]
 		if is.Index(label) < 0 {
 			return fmt.Errorf("unknown option %q", label)
 		}

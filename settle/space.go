@@ -47,21 +47,10 @@ func New(d *Domain, profiles ...*Profile) (*Space, error) {
 	}
 	s := &Space{Domain: d, Profiles: profiles}
 	for pi, p := range profiles {
-		if err := p.validate(d, false); err != nil {
+		if err := p.validate(d, false, parleyNames); err != nil {
 			return nil, fmt.Errorf("settle: profile %s: %w", p.Name, err)
 		}
-		c := make([][]int64, len(d.Issues))
-		for i := range d.Issues {
-			is := &d.Issues[i]
-			w := p.Weights[is.Name]
-			sc := p.Scores[is.Name]
-			c[i] = make([]int64, is.Len())
-			for o := range c[i] {
-				v, _ := sc.score(is, o)
-				c[i][o] = ToFixed(w * v)
-			}
-		}
-		s.contrib = append(s.contrib, c)
+		s.contrib = append(s.contrib, s.compile(p))
 		r := ToFixed(p.Reservation)
 		if p.ReservationBid != nil {
 			pkg, _ := d.Package(p.ReservationBid)
@@ -75,6 +64,23 @@ func New(d *Domain, profiles ...*Profile) (*Space, error) {
 		s.dis = append(s.dis, dv)
 	}
 	return s, nil
+}
+
+// compile returns p's fixed-point contribution table [issue][option].
+func (s *Space) compile(p *Profile) [][]int64 {
+	d := s.Domain
+	c := make([][]int64, len(d.Issues))
+	for i := range d.Issues {
+		is := &d.Issues[i]
+		w := p.Weights[is.Name]
+		sc := p.Scores[is.Name]
+		c[i] = make([]int64, is.Len())
+		for o := range c[i] {
+			v, _ := sc.score(is, o)
+			c[i][o] = ToFixed(w * v)
+		}
+	}
+	return c
 }
 
 // ToFixed converts a utility to fixed point, rounding to the nearest 1/Scale.

@@ -1,0 +1,119 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"parley"
+)
+
+// InsertMessage stores m (and m.Relay), numbering it within its room.
+func (t *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
+	if err := t.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE talks_id = ? AND room = ?`, m.TalksID, m.Room).Scan(&m.Seq); err != nil {
+		return fmt.Errorf("sqlite: insert message: %w", err)
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO messages (id, talks_id, room, seq, author, delegation, disclosure, text, created_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.TalksID, m.Room, m.Seq, m.Author, m.Delegation, m.Disclosure, m.Text, fmtTime(m.CreatedAt), m.EventSeq)
+	if err != nil {
+		return fmt.Errorf("sqlite: insert message: %w", err)
+	}
+	if r := m.Relay; r != nil {
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO relays (message_id, mode, attribution, from_delegation, source_room, source_message, source_author, source_delegation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, r.Mode, r.Attribution, r.From, r.SourceRoom, r.SourceMessage, r.SourceAuthor, r.SourceDelegation)
+		if err != nil {
+			return fmt.Errorf("sqlite: insert relay: %w", err)
+		}
+	}
+	return nil
+}
+
+const messageSelect = `SELECT m.id, m.talks_id, m.room, m.seq, m.author, COALESCE(u.display_name, ''), m.delegation, m.disclosure, m.text, m.created_at, m.event_seq,
+	r.mode, r.attribution, r.from_delegation, COALESCE(fd.name, ''), r.source_room, r.source_message, r.source_author, r.source_delegation
+	FROM messages m
+	LEFT JOIN users u ON u.id = m.author
+	LEFT JOIN relays r ON r.message_id = m.id
+	LEFT JOIN delegations fd ON fd.id = r.from_delegation `
+
+func scanMessage(row interface{ Scan(...any) error }) (*parley.Message, error) {
+	var m parley.Message
+	var created string
+	var mode, attr, from, fromName, srcRoom, srcMsg, srcAuthor, srcDel sql.NullString
+	if err := row.Scan(&m.ID, &m.TalksID, &m.Room, &m.Seq, &m.Author, &m.AuthorName, &m.Delegation, &m.Disclosure, &m.Text, &created, &m.EventSeq,
+		&mode, &attr, &from, &fromName, &srcRoom, &srcMsg, &srcAuthor, &srcDel); err != nil {
+		return nil, err
+	}
+	m.CreatedAt = parseTime(created)
+	if mode.Valid {
+		m.Relay = &parley.Relay{
+			Mode: parley.RelayMode(mode.String), Attribution: parley.Attribution(attr.String),
+			From: from.String, FromName: fromName.String,
+			SourceRoom: srcRoom.String, SourceMessage: srcMsg.String, SourceAuthor: srcAuthor.String, SourceDelegation: srcDel.String,
+		}
+	}
+	return &m, nil
+}
+
+// Message returns one message of the talks with its full relay record.
+func (t *Tx) Message(ctx context.Context, talksID, id string) (*parley.Message, error) {
+	m, err := scanMessage(t.tx.QueryRowContext(ctx, messageSelect+`WHERE m.talks_id = ? AND m.id = ?`, talksID, id))
+	if err != nil {
+		return nil, notFound("message", err)
+	}
+	return m, nil
+}
+
+func (t *Tx) queryMessages(ctx context.Context, query string, args ...any) ([]parley.Message, error) {
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: messages: %w", err)
+	}
+	defer rows.Close()
+	out := []parley.Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: messages: %w", err)
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+// Messages lists a room's messages after a room sequence number.
+func (t *Tx) Messages(ctx context.Context, talksID, room string, after, maxEventSeq int64, limit int) ([]parley.Message, error) {
+	q := messageSelect + `WHERE m.talks_id = ? AND m.room = ? AND m.seq > ?`
+	args := []any{talksID, room, after}
+	if maxEventSeq > 0 {
+		q += ` AND m.event_seq <= ?`
+		args = append(args, maxEventSeq)
+	}
+	q += ` ORDER BY m.seq LIMIT ?`
+	return t.queryMessages(ctx, q, append(args, limit)...)
+}
+
+// SearchMessages finds messages containing q (case-insensitive for ASCII)
+// in the given rooms, newest first.
+func (t *Tx) SearchMessages(ctx context.Context, talksID string, rooms []string, hidden map[string]int64, q string, limit int) ([]parley.Message, error) {
+	if len(rooms) == 0 {
+		return []parley.Message{}, nil
+	}
+	var conds []string
+	args := []any{talksID, "%" + escapeLike(q) + "%"}
+	for _, r := range rooms {
+		if max, ok := hidden[r]; ok {
+			conds = append(conds, `(m.room = ? AND m.event_seq <= ?)`)
+			args = append(args, r, max)
+		} else {
+			conds = append(conds, `m.room = ?`)
+			args = append(args, r)
+		}
+	}
+	query := messageSelect + `WHERE m.talks_id = ? AND m.text LIKE ? ESCAPE '\' AND (` + strings.Join(conds, " OR ") + `) ORDER BY m.event_seq DESC LIMIT ?`
+	return t.queryMessages(ctx, query, append(args, limit)...)
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
