@@ -257,7 +257,7 @@ func interpolate(pts []Point2, x float64) float64 {
 }
 
 // validate checks p against d and, when p has a reservation bid, sets
-// Reservation to the bid's utility. Field names in errors follow parley's own
+// Reservation to the bid's utility. Field names in errors come from fn, per
 // file format; strict reports options without a score as errors (otherwise
 // they score 0, as in GeniusWeb).
 func (p *Profile) validate(d *Domain, strict bool, fn fieldNames) error {
