@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+func init() {
+	register("demo", "load the seed scenario into a data directory", runDemo)
+}
+
+func runDemo(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("demo", "[--data DIR]")
+	data := fs.String("data", "./parley-data", "data directory")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "parley demo: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	a, err := openApp(ctx, *data, "", true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return loadDemo(ctx, m, a)
+}

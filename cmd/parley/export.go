@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"parley"
+)
+
+func init() {
+	register("export", "write a member's ledger bundle for offline verification", runExport)
+}
+
+func runExport(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("export", "--user NAME [--data DIR] > bundle.json")
+	data := fs.String("data", "./parley-data", "data directory")
+	user := fs.String("user", "", "the member whose visible events to export")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *user == "" {
+		fmt.Fprintln(m.Stderr, "parley export: --user NAME is required")
+		return errUsage
+	}
+	a, err := openApp(ctx, *data, "", false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var u *parley.User
+	err = a.store.View(ctx, func(tx parley.Tx) error {
+		var err error
+		u, err = tx.UserByName(ctx, *user)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("export: %s", parley.ErrorMessage(err))
+	}
+	b, err := a.talks.Bundle(ctx, u, a.signer.VerifierKey())
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return b.WriteJSON(m.Stdout)
+}

@@ -1,0 +1,317 @@
+package http
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"parley"
+	"parley/talks"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages holds parsed templates and content-hashed asset URLs.
+type pages struct {
+	tmpl   map[string]*template.Template
+	assets map[string]string // file name → /static/HASH/name
+	byURL  map[string][]byte
+}
+
+func mustLoadPages() *pages {
+	p := &pages{tmpl: map[string]*template.Template{}, assets: map[string]string{}, byURL: map[string][]byte{}}
+	files, _ := fs.Glob(staticFS, "static/*")
+	for _, f := range files {
+		b, _ := staticFS.ReadFile(f)
+		sum := sha256.Sum256(b)
+		u := "/static/" + hex.EncodeToString(sum[:6]) + "/" + path.Base(f)
+		p.assets[path.Base(f)] = u
+		p.byURL[u] = b
+	}
+	funcs := template.FuncMap{
+		"asset": func(name string) string { return p.assets[name] },
+		"when":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+		"title": func(s string) string {
+			if s == "" {
+				return s
+			}
+			return strings.ToUpper(s[:1]) + s[1:]
+		},
+	}
+	for _, name := range []string{"login", "talks", "overview", "room"} {
+		p.tmpl[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return p
+}
+
+func (s *Server) pageRoutes() {
+	m := s.mux
+	m.HandleFunc("GET /static/{hash}/{file}", s.static)
+	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/talks", http.StatusSeeOther) })
+	m.HandleFunc("GET /login", s.loginPage)
+	m.HandleFunc("POST /login", s.loginSubmit)
+	m.HandleFunc("POST /logout", s.logoutSubmit)
+	m.HandleFunc("GET /talks", s.page(s.talksPage))
+	m.HandleFunc("GET /talks/{id}", s.page(s.overviewPage))
+	m.HandleFunc("GET /talks/{id}/rooms/{room}", s.page(s.roomPage))
+	m.HandleFunc("POST /talks/{id}/status", s.form(s.statusSubmit))
+	m.HandleFunc("POST /talks/{id}/presence", s.form(s.presenceSubmit))
+	m.HandleFunc("POST /talks/{id}/plenary", s.form(s.plenarySubmit))
+	m.HandleFunc("POST /talks/{id}/rooms/{room}/post", s.form(s.postSubmit))
+	m.HandleFunc("POST /talks/{id}/relay", s.form(s.relaySubmit))
+}
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.pages.byURL[r.URL.Path]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	switch path.Ext(r.URL.Path) {
+	case ".css":
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	case ".js":
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	}
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Write(b)
+}
+
+// pageData is what every template gets.
+type pageData struct {
+	User  *parley.User
+	Error string
+	Flash string
+	Data  any
+}
+
+func (s *Server) render(w http.ResponseWriter, status int, name string, d pageData) {
+	var buf bytes.Buffer
+	if err := s.pages.tmpl[name].Execute(&buf, d); err != nil {
+		s.Log.Error("render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// page wraps a page handler: it needs a signed-in user (else it redirects
+// to the login page) and renders errors as an error page.
+func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.pageUser(r)
+		if err != nil {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		name, data, err := h(w, r, u)
+		d := pageData{User: u, Error: r.URL.Query().Get("error"), Flash: r.URL.Query().Get("ok"), Data: data}
+		if err != nil {
+			if parley.ErrorCode(err) == parley.EINTERNAL {
+				s.Log.Error("page", "path", r.URL.Path, "err", err)
+			}
+			d.Error = parley.ErrorMessage(err)
+			s.render(w, statusOf[parley.ErrorCode(err)], "talks", d)
+			return
+		}
+		s.render(w, http.StatusOK, name, d)
+	}
+}
+
+// pageUser authenticates pages by the session cookie only.
+func (s *Server) pageUser(r *http.Request) (*parley.User, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in required")
+	}
+	return s.Auth.Authenticate(r.Context(), c.Value, "session")
+}
+
+// form wraps a form submission: on success it redirects to the returned
+// path, on failure back to the referring page with the error shown.
+func (s *Server) form(h func(r *http.Request, u *parley.User) (string, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.pageUser(r)
+		if err != nil {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if err := r.ParseForm(); err != nil {
+			err = parley.Errorf(parley.ETOOLARGE, "the form is too large")
+			s.render(w, statusOf[parley.ErrorCode(err)], "talks", pageData{User: u, Error: parley.ErrorMessage(err)})
+			return
+		}
+		back := "/talks/" + url.PathEscape(r.PathValue("id"))
+		if ret := r.PostForm.Get("return"); strings.HasPrefix(ret, "/talks/") && !strings.Contains(ret, "//") {
+			back = ret
+		}
+		to, err := h(r, u)
+		if err != nil {
+			if parley.ErrorCode(err) == parley.EINTERNAL {
+				s.Log.Error("form", "path", r.URL.Path, "err", err)
+			}
+			http.Redirect(w, r, back+"?error="+url.QueryEscape(parley.ErrorMessage(err)), http.StatusSeeOther)
+			return
+		}
+		if to == "" {
+			to = back
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	}
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, http.StatusOK, "login", pageData{Error: r.URL.Query().Get("error"), Data: r.URL.Query().Get("next")})
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	if err := r.ParseForm(); err != nil {
+		http.Redirect(w, r, "/login?error="+url.QueryEscape("the form is too large"), http.StatusSeeOther)
+		return
+	}
+	next := r.PostForm.Get("next")
+	if _, err := s.login(w, r, r.PostForm.Get("name"), r.PostForm.Get("password")); err != nil {
+		s.render(w, statusOf[parley.ErrorCode(err)], "login", pageData{Error: parley.ErrorMessage(err), Data: next})
+		return
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		next = "/talks"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		s.Auth.Logout(r.Context(), c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) talksPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
+	ts, err := s.Talks.List(r.Context(), u)
+	return "talks", ts, err
+}
+
+// overview is the data of the talks page.
+type overview struct {
+	*talks.View
+	Names map[string]string // user and delegation ids → names
+}
+
+func (s *Server) view(r *http.Request, u *parley.User) (*overview, error) {
+	v, err := s.Talks.Get(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	o := &overview{View: v, Names: map[string]string{}}
+	for _, d := range v.Delegations {
+		o.Names[d.ID] = d.Name
+	}
+	for _, m := range v.Members {
+		o.Names[m.UserID] = m.DisplayName
+	}
+	return o, nil
+}
+
+func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
+	o, err := s.view(r, u)
+	return "overview", o, err
+}
+
+// roomData is the data of a room page.
+type roomData struct {
+	*overview
+	Room     parley.Room
+	Page     *talks.Page
+	Mediator bool
+	Targets  []parley.Room
+}
+
+func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
+	o, err := s.view(r, u)
+	if err != nil {
+		return "", nil, err
+	}
+	name := r.PathValue("room")
+	d := &roomData{overview: o, Mediator: o.Mine != nil && o.Mine.Kind == parley.KindMediator}
+	found := false
+	for _, rm := range o.Rooms {
+		if rm.Name == name {
+			d.Room, found = rm, true
+		} else if rm.Writable {
+			d.Targets = append(d.Targets, rm)
+		}
+	}
+	if !found {
+		return "", nil, parley.Errorf(parley.ENOTFOUND, "room not found")
+	}
+	var after int64
+	if a := r.URL.Query().Get("after"); a != "" {
+		after, _ = strconv.ParseInt(a, 10, 64)
+	}
+	d.Page, err = s.Talks.Messages(r.Context(), u, o.Talks.ID, name, after, 200)
+	return "room", d, err
+}
+
+func (s *Server) statusSubmit(r *http.Request, u *parley.User) (string, error) {
+	_, err := s.Talks.SetStatus(r.Context(), u, r.PathValue("id"), talks.StatusAction(r.PostForm.Get("action")), r.PostForm.Get("reason"))
+	return "", err
+}
+
+func (s *Server) presenceSubmit(r *http.Request, u *parley.User) (string, error) {
+	_, err := s.Talks.ChangePresence(r.Context(), u, r.PathValue("id"), r.PostForm.Get("delegation"), talks.PresenceAction(r.PostForm.Get("action")), r.PostForm.Get("reason"))
+	return "", err
+}
+
+func (s *Server) plenarySubmit(r *http.Request, u *parley.User) (string, error) {
+	_, err := s.Talks.SetPlenary(r.Context(), u, r.PathValue("id"), r.PostForm.Get("open") == "true")
+	return "", err
+}
+
+func (s *Server) postSubmit(r *http.Request, u *parley.User) (string, error) {
+	id, room := r.PathValue("id"), r.PathValue("room")
+	_, err := s.Talks.Post(r.Context(), u, id, room, talks.NewMessage{Text: r.PostForm.Get("text"), Disclosure: parley.Disclosure(r.PostForm.Get("disclosure"))})
+	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(room), err
+}
+
+func (s *Server) relaySubmit(r *http.Request, u *parley.User) (string, error) {
+	id := r.PathValue("id")
+	nr := talks.NewRelay{SourceRoom: r.PostForm.Get("source_room"), MessageID: r.PostForm.Get("message_id"), TargetRoom: r.PostForm.Get("target_room"),
+		Mode: parley.RelayMode(r.PostForm.Get("mode")), Attribution: parley.Attribution(r.PostForm.Get("attribution")),
+		Disclosure: parley.Disclosure(r.PostForm.Get("disclosure"))}
+	if nr.Mode == parley.Paraphrase {
+		nr.Text = r.PostForm.Get("text")
+	}
+	m, err := s.Talks.Relay(r.Context(), u, id, nr)
+	if err != nil {
+		return "", err
+	}
+	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(m.Room) + "?ok=" + url.QueryEscape("relayed to "+m.Room), nil
+}
+
+func parsePositive(s string) (int64, error) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return 0, parley.Errorf(parley.EINVALID, "%q is not a positive integer", s)
+	}
+	return n, nil
+}

@@ -1,0 +1,35 @@
+// Live updates for a room page: listen to the event stream and add new
+// messages of this room as they are committed.
+(function () {
+  "use strict";
+  const list = document.getElementById("messages");
+  if (!list || !window.EventSource) return;
+  const talks = list.dataset.talks, room = list.dataset.room;
+  const es = new EventSource("/api/v1/events?talks=" + encodeURIComponent(talks));
+  es.addEventListener("message.posted", function (ev) {
+    const e = JSON.parse(ev.data);
+    if (e.room !== room) return;
+    const m = e.data;
+    if (document.getElementById(m.id)) return;
+    const empty = list.querySelector(".empty");
+    if (empty) empty.remove();
+    const li = document.createElement("li");
+    li.className = "msg " + m.disclosure;
+    li.id = m.id;
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    let line = m.author_name + " · " + new Date(m.created_at).toUTCString() + " · " + m.disclosure;
+    if (m.relay) {
+      line += " · relayed " + m.relay.mode + (m.relay.attribution === "attributed" ? " from " + m.relay.from_name : ", source withheld");
+    }
+    meta.textContent = line;
+    const p = document.createElement("p");
+    p.className = "text";
+    p.textContent = m.text;
+    li.append(meta, p);
+    list.append(li);
+  });
+  ["delegation.presence", "talks.status", "plenary.changed"].forEach(function (kind) {
+    es.addEventListener(kind, function () { window.location.reload(); });
+  });
+})();
