@@ -192,3 +192,23 @@ func TestVerifyConsistency(t *testing.T) {
 		t.Errorf("forged new checkpoint: err = %v", err)
 	}
 }
+
+// TestDocsExample keeps the checkpoint and key shown in docs/ledger.md
+// real: they are the test log of 40 events signed by a test key.
+func TestDocsExample(t *testing.T) {
+	docs, err := os.ReadFile(filepath.Join("..", "docs", "ledger.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := buildLog(t, 40)
+	tl.signer = testSigner(t, "parley.example/demo", "docs")
+	cp := tl.checkpoint(t)
+	for _, want := range []string{string(cp), tl.signer.VerifierKey()} {
+		if !bytes.Contains(docs, []byte(want)) {
+			t.Errorf("docs/ledger.md does not show %q", want)
+		}
+	}
+	if _, err := ledger.OpenCheckpoint(cp, tl.signer.VerifierKey()); err != nil {
+		t.Error(err)
+	}
+}
