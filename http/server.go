@@ -69,9 +69,6 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/talks/{id}/relays", s.api(s.apiRelay))
 	m.HandleFunc("GET /api/v1/talks/{id}/search", s.api(s.apiSearch))
 	m.HandleFunc("GET /api/v1/events", s.api(s.apiEvents))
-	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, parley.Errorf(parley.ENOTFOUND, "no such endpoint: %s %s", r.Method, r.URL.Path))
-	})
 	s.ledgerRoutes()
 	s.pageRoutes()
 }
@@ -86,8 +83,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, parley.Errorf(parley.EFORBIDDEN, "cross-origin request refused"))
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if h, pattern := s.mux.Handler(r); pattern == "" {
+			// No route: answer in problem+json, keeping the mux's status
+			// (404, or 405 with its Allow header).
+			c := &captureWriter{header: http.Header{}}
+			h.ServeHTTP(c, r)
+			if allow := c.header.Get("Allow"); allow != "" {
+				w.Header().Set("Allow", allow)
+			}
+			code, detail := parley.ENOTFOUND, "no such endpoint: "+r.Method+" "+r.URL.Path
+			if c.status == http.StatusMethodNotAllowed {
+				code, detail = parley.EINVALID, "method "+r.Method+" is not allowed here"
+			}
+			writeProblem(w, r, c.status, code, detail)
+			return
+		}
+	}
 	s.mux.ServeHTTP(w, r)
 }
+
+// captureWriter records the status and headers a fallback handler sets.
+type captureWriter struct {
+	header http.Header
+	status int
+}
+
+func (c *captureWriter) Header() http.Header         { return c.header }
+func (c *captureWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (c *captureWriter) WriteHeader(status int)      { c.status = status }
 
 // Serve runs the server on ln until ctx is cancelled, then shuts down
 // gracefully.
@@ -190,8 +214,12 @@ type Problem struct {
 // writeError maps err to a status and writes it as application/problem+json.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := parley.ErrorCode(err)
-	status := statusOf[code]
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: parley.ErrorMessage(err), Instance: r.URL.Path, Code: code}
+	writeProblem(w, r, statusOf[code], code, parley.ErrorMessage(err))
+}
+
+// writeProblem writes an RFC 9457 problem body.
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string) {
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path, Code: code}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="parley"`)
 	}

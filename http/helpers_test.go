@@ -1,0 +1,187 @@
+package http_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	parleyhttp "parley/http"
+	"parley/internal/fixture"
+)
+
+// env is a running server on 127.0.0.1 over the fixture deployment, with a
+// bearer token for every fixture user.
+type env struct {
+	*fixture.Env
+	srv    *httptest.Server
+	tokens map[string]string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	fx := fixture.New(t)
+	s := parleyhttp.NewServer(fx.Talks, fx.Auth, fx.Bus)
+	s.Ledger = &parleyhttp.Ledger{VerifierKey: fx.Signer.VerifierKey()}
+	s.HeartbeatEvery = 50 * time.Millisecond
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	e := &env{Env: fx, srv: srv, tokens: map[string]string{}}
+	for name := range fx.Users {
+		tok, err := fx.Auth.IssueToken(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[name] = tok
+	}
+	return e
+}
+
+// do sends a request as user ("" for anonymous) and returns the status and body.
+func (e *env) do(t *testing.T, user, method, path string, body any) (int, []byte) {
+	t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if user != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[user])
+	}
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 400 {
+		if ct := resp.Header.Get("Content-Type"); ct != "application/problem+json" {
+			t.Errorf("%s %s: error with Content-Type %q, want application/problem+json", method, path, ct)
+		}
+		var p parleyhttp.Problem
+		if err := json.Unmarshal(out, &p); err != nil || p.Status != resp.StatusCode || p.Detail == "" {
+			t.Errorf("%s %s: bad problem body %s", method, path, out)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+// must sends a request and fails the test unless the status is want.
+func (e *env) must(t *testing.T, want int, user, method, path string, body any) []byte {
+	t.Helper()
+	got, out := e.do(t, user, method, path, body)
+	if got != want {
+		t.Fatalf("%s %s as %q: status %d, want %d: %s", method, path, user, got, want, out)
+	}
+	return out
+}
+
+func (e *env) talks(path string) string { return "/api/v1/talks/" + e.TalksID + path }
+
+// sseEvent is one event read from the stream.
+type sseEvent struct {
+	ID   int64
+	Kind string
+	Data string
+}
+
+// stream is an open event stream.
+type stream struct {
+	resp   *http.Response
+	events chan sseEvent
+	cancel context.CancelFunc
+}
+
+// openStream connects to the event stream as user, resuming after last
+// when last >= 0.
+func (e *env) openStream(t *testing.T, user string, last int64, query string) *stream {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/api/v1/events"+query, nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[user])
+	if last >= 0 {
+		req.Header.Set("Last-Event-ID", strconv.FormatInt(last, 10))
+	}
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		cancel()
+		t.Fatalf("event stream: status %d", resp.StatusCode)
+	}
+	s := &stream{resp: resp, events: make(chan sseEvent, 1000), cancel: cancel}
+	go func() {
+		defer close(s.events)
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "":
+				if ev.Kind != "" {
+					s.events <- ev
+				}
+				ev = sseEvent{}
+			case strings.HasPrefix(line, "id: "):
+				ev.ID, _ = strconv.ParseInt(line[4:], 10, 64)
+			case strings.HasPrefix(line, "event: "):
+				ev.Kind = line[7:]
+			case strings.HasPrefix(line, "data: "):
+				ev.Data = line[6:]
+			}
+		}
+	}()
+	t.Cleanup(s.close)
+	return s
+}
+
+func (s *stream) close() {
+	s.cancel()
+	s.resp.Body.Close()
+}
+
+// collect reads events until quiet for the given time.
+func (s *stream) collect(quiet time.Duration) []sseEvent {
+	var out []sseEvent
+	for {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				return out
+			}
+			out = append(out, ev)
+		case <-time.After(quiet):
+			return out
+		}
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func ctx() context.Context { return context.Background() }
