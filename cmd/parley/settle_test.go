@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"parley/settle"
+)
+
+const settleData = "../../settle/testdata"
+
+func runSettleCmd(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdout: &out, Stderr: &errb}
+	err := m.Run(context.Background(), append([]string{"settle"}, args...))
+	return out.String(), errb.String(), err
+}
+
+func ceasefireArgs() []string {
+	d := filepath.Join(settleData, "ceasefire")
+	return []string{"--domain", filepath.Join(d, "domain.yaml"), "--profile", filepath.Join(d, "side-a.yaml"), "--profile", filepath.Join(d, "side-b.yaml")}
+}
+
+// ceasefireSettlement computes the expected results through the library.
+func ceasefireSettlement(t *testing.T) (*settle.Space, *settle.Settlement) {
+	t.Helper()
+	s, err := settleLoad(filepath.Join(settleData, "ceasefire", "domain.yaml"), []string{
+		filepath.Join(settleData, "ceasefire", "side-a.yaml"), filepath.Join(settleData, "ceasefire", "side-b.yaml"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Settle(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, st
+}
+
+func TestSettleText(t *testing.T) {
+	out, _, err := runSettleCmd(t, ceasefireArgs()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, st := ceasefireSettlement(t)
+	for _, want := range []string{
+		"domain ceasefire: 4 issues, 912 packages",
+		"party side-b: reservation 0.3000, disagreement 0.2000",
+		"nash ", s.Domain.FormatPackage(st.Nash.Package),
+		"kalai-smorodinsky ", s.Domain.FormatPackage(st.KalaiSmorodinsky.Package),
+		"egalitarian ", "utilitarian ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestSettleJSON(t *testing.T) {
+	out, _, err := runSettleCmd(t, append(ceasefireArgs(), "--json", "--frontier")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got settleJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	s, st := ceasefireSettlement(t)
+	if got.Size != "912" || got.Frontier != st.Frontier.Len() || len(got.Points) != st.Frontier.Len() || got.Rational != st.Rational {
+		t.Errorf("size %s, frontier %d (%d listed), rational %d; want 912, %d, %d", got.Size, got.Frontier, len(got.Points), got.Rational, st.Frontier.Len(), st.Rational)
+	}
+	if diff := cmp.Diff(s.Domain.Bid(st.Nash.Package), got.Solutions["nash"].Package); diff != "" {
+		t.Errorf("nash package (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(st.Utilitarian.Utilities, got.Solutions["utilitarian"].Utilities); diff != "" {
+		t.Errorf("utilitarian utilities (-want +got):\n%s", diff)
+	}
+}
+
+func TestSettleEnumerateAgrees(t *testing.T) {
+	merged, _, err := runSettleCmd(t, append(ceasefireArgs(), "--json", "--frontier")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enum, _, err := runSettleCmd(t, append(ceasefireArgs(), "--json", "--frontier", "--enumerate")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b settleJSON
+	if err := json.Unmarshal([]byte(merged), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(enum), &b); err != nil {
+		t.Fatal(err)
+	}
+	if a.Method != "merge" || b.Method != "enumerate" {
+		t.Errorf("methods %s, %s", a.Method, b.Method)
+	}
+	var ua, ub [][]float64
+	for i := range a.Points {
+		ua = append(ua, a.Points[i].Utilities)
+	}
+	for i := range b.Points {
+		ub = append(ub, b.Points[i].Utilities)
+	}
+	if diff := cmp.Diff(ua, ub); diff != "" {
+		t.Errorf("frontiers differ (-merge +enumerate):\n%s", diff)
+	}
+}
+
+func TestSettleImprove(t *testing.T) {
+	dir := t.TempDir()
+	pkg := filepath.Join(dir, "tentative.json")
+	if err := os.WriteFile(pkg, []byte(`{"days":90,"phase1-releases":"10","aid-trucks":"100","withdrawal":"none"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runSettleCmd(t, append(ceasefireArgs(), "--improve", pkg, "--json")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got settleJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	s, st := ceasefireSettlement(t)
+	base, err := settle.ReadPackage("p", []byte(`{"days":90,"phase1-releases":"10","aid-trucks":"100","withdrawal":"none"}`), s.Domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im, err := s.Improve(st.Frontier, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Improve == nil || got.Improve.Optimal || len(got.Improve.Improvements) != len(im.Improvements) || len(im.Improvements) == 0 {
+		t.Fatalf("improve = %+v, want %d improvements", got.Improve, len(im.Improvements))
+	}
+	if diff := cmp.Diff(s.Domain.Bid(im.Nash.Package), got.Improve.Nash.Package); diff != "" {
+		t.Errorf("nash improvement (-want +got):\n%s", diff)
+	}
+}
+
+func TestSettleBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	domain := write("d.json", `{"name":"d","issuesValues":{"drinks":{"values":["beer","wine"]}}}`)
+	good := write("a.json", `{"LinearAdditiveUtilitySpace":{"issueWeights":{"drinks":1},"issueUtilities":{"drinks":{"DiscreteValueSetUtilities":{"valueUtilities":{"beer":1,"wine":0}}}},"name":"a"}}`)
+	bad := write("b.json", `{"LinearAdditiveUtilitySpace":{"issueWeights":{"drinks":0.9},"issueUtilities":{"drinks":{"DiscreteValueSetUtilities":{"valueUtilities":{"beer":0,"wine":1}}}},"name":"b"}}`)
+	unknown := write("c.json", `{"LinearAdditiveUtilitySpace":{"issueWeights":{"drinks":1},"issueUtilities":{"drinks":{"DiscreteValueSetUtilities":{"valueUtilities":{"beer":0,"cider":1}}}},"name":"c"}}`)
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--domain", domain, "--profile", good, "--profile", bad}, "profile " + bad + ": issueWeights: weights sum to 0.9, want 1"},
+		{[]string{"--domain", domain, "--profile", good, "--profile", unknown}, "profile " + unknown + `: issueUtilities.drinks: unknown option "cider"`},
+		{[]string{"--domain", filepath.Join(dir, "missing.json"), "--profile", good}, "missing.json"},
+		{[]string{"--domain", good, "--profile", good}, `domain ` + good + `: LinearAdditiveUtilitySpace.domain: missing`},
+	}
+	for _, c := range cases {
+		_, _, err := runSettleCmd(t, c.args...)
+		if err == nil || errors.Is(err, errUsage) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: err = %v, want it to contain %q", c.args, err, c.want)
+		}
+	}
+	if _, _, err := runSettleCmd(t, "--domain", domain); !errors.Is(err, errUsage) {
+		t.Errorf("no profiles: err = %v, want a usage error", err)
+	}
+	if _, _, err := runSettleCmd(t, "--nonsense"); !errors.Is(err, errUsage) {
+		t.Errorf("bad flag: err = %v, want a usage error", err)
+	}
+}
+
+func TestSettleNoAgreement(t *testing.T) {
+	dir := t.TempDir()
+	domain := filepath.Join(dir, "d.yaml")
+	if err := os.WriteFile(domain, []byte("issues:\n  - {name: x, options: [a, b]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := filepath.Join(dir, "a.yaml")
+	b := filepath.Join(dir, "b.yaml")
+	if err := os.WriteFile(a, []byte("name: A\nreservation: 0.6\nweights: {x: 1}\nscores: {x: {a: 1, b: 0}}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte("name: B\nreservation: 0.6\nweights: {x: 1}\nscores: {x: {a: 0, b: 1}}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runSettleCmd(t, "--domain", domain, "--profile", a, "--profile", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "no agreement: no package gives every party at least its reservation value") {
+		t.Errorf("output:\n%s", out)
+	}
+	out, _, err = runSettleCmd(t, "simulate", "--domain", domain, "--profile", a, "--profile", b, "--agent", "linear", "--agent", "linear", "--rounds", "10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "no agreement after 10 rounds") || !strings.Contains(out, "no Nash point") {
+		t.Errorf("simulate output:\n%s", out)
+	}
+}
+
+func TestSettleSimulate(t *testing.T) {
+	party := filepath.Join(settleData, "party")
+	args := []string{"simulate", "--profile", filepath.Join(party, "host.json"), "--profile", filepath.Join(party, "guest.json"), "--agent", "boulware", "--agent", "conceder", "--rounds", "300"}
+	out, _, err := runSettleCmd(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"alternating-offers: host (boulware(e=0.2)) vs guest (conceder(e=2)), deadline 300 rounds", "agreement after", "distance to the Pareto frontier: 0.0000", "distance to the Nash point"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = runSettleCmd(t, append(args, "--json", "--protocol", "single-text")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Protocol  string
+		Agreement bool
+		Rounds    int
+		Outcome   struct{ Utilities []float64 }
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Protocol != "single-text" || !got.Agreement || got.Rounds < 1 || got.Rounds > 300 || len(got.Outcome.Utilities) != 2 {
+		t.Errorf("single-text result %+v", got)
+	}
+	for _, bad := range [][]string{
+		{"simulate", "--profile", filepath.Join(party, "host.json"), "--agent", "boulware"},
+		{"simulate", "--profile", filepath.Join(party, "host.json"), "--profile", filepath.Join(party, "guest.json"), "--agent", "boulware", "--agent", "linear", "--rounds", "0"},
+	} {
+		if _, _, err := runSettleCmd(t, bad...); !errors.Is(err, errUsage) {
+			t.Errorf("%v: err = %v, want a usage error", bad, err)
+		}
+	}
+	if _, _, err := runSettleCmd(t, "simulate", "--profile", filepath.Join(party, "host.json"), "--profile", filepath.Join(party, "guest.json"), "--agent", "greedy", "--agent", "linear"); err == nil || !strings.Contains(err.Error(), `unknown agent "greedy"`) {
+		t.Errorf("unknown agent: err = %v", err)
+	}
+}
+
+func TestSettleWinner(t *testing.T) {
+	out, _, err := runSettleCmd(t, "winner", "--json", filepath.Join(settleData, "winner.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Items []struct {
+			Name  string
+			Share [2]float64
+		}
+		Split, SplitShareFirst string
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	// The hand-worked example in settle/winner_test.go: 5/6 of the house
+	// stays with the first party.
+	if got.Split != "house" || got.SplitShareFirst != "5/6" || got.Items[2].Share != [2]float64{1, 0} {
+		t.Errorf("winner = %+v", got)
+	}
+	text, _, err := runSettleCmd(t, "winner", filepath.Join(settleData, "winner.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "split item: house, first gets 5/6 of it") {
+		t.Errorf("output:\n%s", text)
+	}
+	if _, _, err := runSettleCmd(t, "winner"); !errors.Is(err, errUsage) {
+		t.Errorf("no file: err = %v", err)
+	}
+}
