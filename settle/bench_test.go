@@ -46,7 +46,7 @@ func BenchmarkEnumerate(b *testing.B) {
 }
 
 // BenchmarkFrontier measures the exact frontier plus the Nash, KS,
-// egalitarian and utilitarian points (Settle) on 10^6, 10^9 and 10^12
+// egalitarian and utilitarian points (Settle) on 10^6, 10^9, 10^12 and 10^24
 // packages. The 10^6 case also times frontier-by-enumeration once as a
 // baseline and reports the speed-up; enumeration is a sub-benchmark of its
 // own too. alloc-MiB/op (bytes allocated per run) bounds the peak heap.
@@ -55,7 +55,7 @@ func BenchmarkFrontier(b *testing.B) {
 	for _, c := range []struct {
 		name   string
 		issues int
-	}{{"1e6", 6}, {"1e9", 9}, {"1e12", 12}} {
+	}{{"1e6", 6}, {"1e9", 9}, {"1e12", 12}, {"1e24", 24}} {
 		b.Run(c.name, func(b *testing.B) {
 			s := benchSpace(b, c.issues)
 			var base time.Duration
