@@ -188,7 +188,7 @@ type Profile struct {
 	Disagreement *float64
 	// ReservationBid, when set, is a package whose utility defines the
 	// reservation value (GeniusWeb's reservationBid); it maps issue names to
-	// option labels.
+	// option labels. The readers and New set Reservation to its utility.
 	ReservationBid map[string]string
 }
 

@@ -174,7 +174,7 @@ type settleImproveJSON struct {
 	Nash         *settleOutcome   `json:"nash,omitempty"`
 }
 
-func settleUtil(s *settle.Space, party int, pkg settle.Package) *settleOutcome {
+func settleUtil(s *settle.Space, pkg settle.Package) *settleOutcome {
 	u, _ := s.Utilities(pkg)
 	return &settleOutcome{Package: s.Domain.Bid(pkg), Utilities: u}
 }
@@ -191,7 +191,7 @@ func settleReport(s *settle.Space, st *settle.Settlement, all bool, im *settle.I
 		worst, _ := s.Worst(p)
 		r.Parties = append(r.Parties, settleParty{
 			Name: pr.Name, Reservation: s.Reservation(p), Disagreement: s.Disagreement(p),
-			Best: settleUtil(s, p, best), Worst: settleUtil(s, p, worst),
+			Best: settleUtil(s, best), Worst: settleUtil(s, worst),
 		})
 	}
 	if !st.NoAgreement {
