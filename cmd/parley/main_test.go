@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"parley/auth"
+)
+
+var cheapArgon sync.Once
+
+// useCheapArgon makes password hashing fast for tests; the format is unchanged.
+func useCheapArgon() {
+	cheapArgon.Do(func() { auth.Argon2 = auth.Params{Time: 1, MemoryKiB: 64, Threads: 1} })
+}
+
+// syncBuffer is a bytes.Buffer safe for a running command and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// cliRun runs the parley command line and returns stdout, stderr and the
+// exit status main would use.
+func cliRun(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	useCheapArgon()
+	var out, errb syncBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
+	code := exitCode(m, m.Run(context.Background(), args))
+	return out.String(), errb.String(), code
+}
+
+func TestUsageAndUnknownCommand(t *testing.T) {
+	if _, errs, code := cliRun(t); code != 2 || !strings.Contains(errs, "serve") {
+		t.Fatalf("no args: %d %q", code, errs)
+	}
+	if _, errs, code := cliRun(t, "frobnicate"); code != 2 || !strings.Contains(errs, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown: %d %q", code, errs)
+	}
+	if _, _, code := cliRun(t, "serve", "-h"); code != 0 {
+		t.Fatalf("serve -h: %d", code)
+	}
+	if _, _, code := cliRun(t, "serve", "--no-such-flag"); code != 2 {
+		t.Fatalf("bad flag: %d", code)
+	}
+	if _, errs, code := cliRun(t, "admin", "explode"); code != 2 || !strings.Contains(errs, "unknown subcommand") {
+		t.Fatalf("admin explode: %d %q", code, errs)
+	}
+}
+
+func TestAdminCommands(t *testing.T) {
+	dir := t.TempDir()
+	if _, errs, code := cliRun(t, "admin", "users", "--data", dir); code != 1 || !strings.Contains(errs, "no parley data") {
+		t.Fatalf("users on an empty dir: %d %q", code, errs)
+	}
+	out, errs, code := cliRun(t, "demo", "--data", dir)
+	if code != 0 || !strings.Contains(out, "parley-demo-2024") || !strings.Contains(out, "hamas-office") {
+		t.Fatalf("demo: %d %q %q", code, out, errs)
+	}
+	out, _, code = cliRun(t, "demo", "--data", dir)
+	if code != 0 || !strings.Contains(out, "already loaded") {
+		t.Fatalf("demo again: %d %q", code, out)
+	}
+	out, _, code = cliRun(t, "admin", "users", "--data", dir)
+	if code != 0 || !regexp.MustCompile(`(?m)^barnea\s+David Barnea\s+israel \(party, negotiator\)`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^operator\s+Channel operator\s+administrator`).MatchString(out) {
+		t.Fatalf("users:\n%s", out)
+	}
+	if _, errs, code := cliRun(t, "admin", "token", "--data", dir, "--user", "nobody"); code != 1 || !strings.Contains(errs, "not found") {
+		t.Fatalf("token for nobody: %d %q", code, errs)
+	}
+	if _, errs, code := cliRun(t, "admin", "add-user", "--data", dir, "--user", "Bad Name", "--password", "long enough password"); code != 1 || !strings.Contains(errs, "user name") {
+		t.Fatalf("bad add-user: %d %q", code, errs)
+	}
+	if out, _, code := cliRun(t, "admin", "add-user", "--data", dir, "--user", "egypt", "--display", "Egypt liaison", "--password", "long enough password"); code != 0 || !strings.Contains(out, "created egypt") {
+		t.Fatalf("add-user: %d %q", code, out)
+	}
+	tok, _, code := cliRun(t, "admin", "token", "--data", dir, "--user", "barnea")
+	if code != 0 || len(strings.TrimSpace(tok)) < 40 {
+		t.Fatalf("token: %d %q", code, tok)
+	}
+	key, _, code := cliRun(t, "admin", "ledger-key", "--data", dir)
+	if code != 0 || !strings.HasPrefix(key, defaultOrigin+"+") {
+		t.Fatalf("ledger-key: %d %q", code, key)
+	}
+	if out, errs, code := cliRun(t, "admin", "ledger-check", "--data", dir); code != 0 || !strings.Contains(out, "ledger ok") {
+		t.Fatalf("ledger-check: %d %q %q", code, out, errs)
+	}
+}
+
+// TestServe runs the real server on a free loopback port with the demo
+// loaded, signs in over HTTP, and stops it by cancelling its context.
+func TestServe(t *testing.T) {
+	useCheapArgon()
+	dir := t.TempDir()
+	var out, errb syncBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data", dir}) }()
+	re := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if mm := re.FindStringSubmatch(out.String()); mm != nil {
+			base = mm[1]
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("server did not start: %q %q", out.String(), errb.String())
+	}
+	resp, err := http.Post(base+"/api/v1/login", "application/json", strings.NewReader(`{"name":"barnea","password":"`+demoPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cookie string
+	for _, c := range resp.Cookies() {
+		if c.Name == "parley_session" {
+			cookie = c.Value
+		}
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || cookie == "" {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("GET", base+"/api/v1/talks", nil)
+	req.AddCookie(&http.Cookie{Name: "parley_session", Value: cookie})
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Talks []struct{ Title string } }
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list.Talks) != 1 || list.Talks[0].Title != "Gaza ceasefire and hostage release" {
+		t.Fatalf("talks: %+v", list)
+	}
+	resp, err = http.Get(base + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "Sign in") {
+		t.Fatalf("login page: %s", page)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(out.String(), "parley stopped") {
+		t.Fatalf("no clean stop: %q", out.String())
+	}
+}
