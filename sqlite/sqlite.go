@@ -25,12 +25,18 @@ var migrations embed.FS
 // synchronous=FULL, so a committed transaction survives a crash.
 type Store struct {
 	db *sql.DB
-	// wmu serialises writers so that ledger appends and checkpoints are
-	// taken in commit order.
-	wmu sync.Mutex
 	// Checkpoint, when set, signs a checkpoint for the new ledger size at the
 	// end of every write transaction that appended events.
 	Checkpoint CheckpointFunc
+
+	// mu guards the group commit state (see commit.go).
+	mu sync.Mutex
+	// queue holds the Update calls waiting for the next transaction.
+	queue []*request
+	// busy is set while a leader is committing; queue is empty unless busy.
+	busy bool
+	// maxBatch bounds the calls per transaction; 0 means no bound.
+	maxBatch int
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -101,30 +107,6 @@ func (s *Store) migrateFile(ctx context.Context, name string) error {
 		return err
 	}
 	return tx.Commit()
-}
-
-// Update runs fn in a write transaction and returns the events it appended.
-func (s *Store) Update(ctx context.Context, fn func(parley.Tx) error) ([]parley.Event, error) {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	sqlTx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: begin: %w", err)
-	}
-	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx}
-	if err := fn(tx); err != nil {
-		return nil, err
-	}
-	if len(tx.events) > 0 && s.Checkpoint != nil {
-		if err := tx.signCheckpoint(ctx, s.Checkpoint); err != nil {
-			return nil, err
-		}
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return nil, fmt.Errorf("sqlite: commit: %w", err)
-	}
-	return tx.events, nil
 }
 
 // View runs fn in a read-only transaction.

@@ -1,0 +1,167 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"parley"
+)
+
+// Group commit. Every write waits for an fsync (synchronous=FULL), so
+// writers that arrive while a commit is in flight are run together in the
+// next transaction and share its fsync and its checkpoint. The first caller
+// to find no commit in flight leads: it takes everything queued, runs each
+// fn under its own savepoint, signs one checkpoint, commits, wakes the
+// others and hands the lead to the first caller that queued meanwhile.
+
+// request is one Update call.
+type request struct {
+	ctx    context.Context
+	fn     func(parley.Tx) error
+	events []parley.Event
+	err    error
+	// panicked holds what fn panicked with, re-raised in the caller.
+	panicked any
+	// lead is set before wake is closed when this caller must lead the
+	// next batch instead of returning.
+	lead bool
+	// wake is closed when the request is done or must lead.
+	wake chan struct{}
+}
+
+// Update runs fn in a write transaction and returns the events it appended
+// once the transaction holding them has committed.
+//
+// Concurrent calls may share one transaction and one checkpoint: each fn
+// runs under its own savepoint, so a fn that returns an error leaves no
+// writes behind and only its caller gets the error; if the commit fails,
+// every caller in the transaction gets an error and no events. Events are
+// numbered in commit order. A call whose ctx is done before its fn starts
+// returns ctx.Err() without running fn.
+func (s *Store) Update(ctx context.Context, fn func(parley.Tx) error) ([]parley.Event, error) {
+	r := &request{ctx: ctx, fn: fn, wake: make(chan struct{})}
+	s.mu.Lock()
+	s.queue = append(s.queue, r)
+	lead := !s.busy
+	s.busy = true
+	s.mu.Unlock()
+	if !lead {
+		<-r.wake
+		lead = r.lead
+	}
+	if lead {
+		s.lead()
+	}
+	if r.panicked != nil {
+		panic(r.panicked)
+	}
+	return r.events, r.err
+}
+
+// lead commits the queued calls (the leader's own first), wakes their
+// callers and passes the lead on, or clears busy when nobody is waiting.
+func (s *Store) lead() {
+	s.mu.Lock()
+	n := len(s.queue)
+	if s.maxBatch > 0 && n > s.maxBatch {
+		n = s.maxBatch
+	}
+	batch := s.queue[:n:n]
+	s.queue = append([]*request(nil), s.queue[n:]...)
+	s.mu.Unlock()
+
+	committed := false
+	defer func() {
+		if !committed { // the commit machinery panicked: fail the batch
+			for _, r := range batch {
+				r.events, r.err = nil, errors.New("sqlite: update: transaction aborted")
+			}
+		}
+		s.mu.Lock()
+		if len(s.queue) > 0 {
+			s.queue[0].lead = true
+			close(s.queue[0].wake)
+		} else {
+			s.busy = false
+		}
+		s.mu.Unlock()
+		for _, r := range batch[1:] {
+			close(r.wake)
+		}
+	}()
+	if err := s.commit(batch); err != nil {
+		for _, r := range batch {
+			if r.err == nil {
+				r.err = err
+			}
+			r.events = nil
+		}
+	}
+	committed = true
+}
+
+// commit runs batch in one transaction. An error means nothing was
+// committed.
+func (s *Store) commit(batch []*request) error {
+	// The transaction belongs to the whole batch: no single caller's
+	// cancellation may roll it back.
+	ctx := context.WithoutCancel(batch[0].ctx)
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	defer sqlTx.Rollback()
+	appended := false
+	for _, r := range batch {
+		if err := run(ctx, sqlTx, r); err != nil {
+			return err
+		}
+		appended = appended || len(r.events) > 0
+	}
+	if appended && s.Checkpoint != nil {
+		if err := (&Tx{tx: sqlTx}).signCheckpoint(ctx, s.Checkpoint); err != nil {
+			return err
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// run runs one call's fn under a savepoint, rolling its writes back if it
+// fails. An error means the transaction itself is no longer usable.
+func run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
+	if r.err = r.ctx.Err(); r.err != nil {
+		return nil
+	}
+	if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT fn`); err != nil {
+		return fmt.Errorf("sqlite: savepoint: %w", err)
+	}
+	tx := &Tx{tx: sqlTx}
+	if r.err = call(r, tx); r.err != nil {
+		if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO fn`); err != nil {
+			return fmt.Errorf("sqlite: rollback to savepoint: %w", err)
+		}
+	} else {
+		r.events = tx.events
+	}
+	if _, err := sqlTx.ExecContext(ctx, `RELEASE fn`); err != nil {
+		return fmt.Errorf("sqlite: release savepoint: %w", err)
+	}
+	return nil
+}
+
+// call runs r.fn, turning a panic into an error here and a panic in r's
+// own goroutine later.
+func call(r *request, tx *Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.panicked = p
+			err = fmt.Errorf("sqlite: update panicked: %v", p)
+		}
+	}()
+	return r.fn(tx)
+}

@@ -1,0 +1,235 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"parley"
+	"parley/sqlite"
+)
+
+func TestUpdate(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("ReturnsEventsAfterCommit", func(t *testing.T) {
+		s, vkey := MustOpen(t)
+		evs, err := s.Update(ctx, func(tx parley.Tx) error {
+			for _, tag := range []string{"a", "b"} {
+				if _, err := appendEvent(ctx, tx, tag); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 2 || evs[0].Seq != 1 || evs[1].Seq != 2 {
+			t.Fatalf("events %+v, want seqs 1 and 2", evs)
+		}
+		if got := allEvents(t, s); len(got) != 2 {
+			t.Fatalf("stored %d events, want 2", len(got))
+		}
+		if n := checkLedger(t, s, vkey); n != 1 {
+			t.Errorf("%d checkpoints, want 1", n)
+		}
+	})
+
+	t.Run("ErrorRollsBackOnlyThatCall", func(t *testing.T) {
+		s, vkey := MustOpen(t)
+		boom := errors.New("boom")
+		_, err := s.Update(ctx, func(tx parley.Tx) error {
+			if _, err := appendEvent(ctx, tx, "lost"); err != nil {
+				return err
+			}
+			return boom
+		})
+		if err != boom {
+			t.Fatalf("err = %v, want the fn's own error", err)
+		}
+		if got := allEvents(t, s); len(got) != 0 {
+			t.Fatalf("a failed update left %d events", len(got))
+		}
+		if _, err := s.Update(ctx, func(tx parley.Tx) error { _, err := appendEvent(ctx, tx, "kept"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if got := allEvents(t, s); len(got) != 1 || got[0].Seq != 1 || tagOf(t, got[0]) != "kept" {
+			t.Fatalf("events after failure and success: %+v", got)
+		}
+		checkLedger(t, s, vkey)
+	})
+
+	t.Run("CanceledBeforeStartDoesNotRun", func(t *testing.T) {
+		s, _ := MustOpen(t)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		ran := false
+		_, err := s.Update(cctx, func(tx parley.Tx) error { ran = true; return nil })
+		if !errors.Is(err, context.Canceled) || ran {
+			t.Fatalf("err = %v, ran = %v; want context.Canceled and fn not run", err, ran)
+		}
+	})
+
+	t.Run("PanicReachesItsCaller", func(t *testing.T) {
+		s, vkey := MustOpen(t)
+		func() {
+			defer func() {
+				if p := recover(); p != "kaboom" {
+					t.Fatalf("recovered %v, want kaboom", p)
+				}
+			}()
+			s.Update(ctx, func(tx parley.Tx) error {
+				appendEvent(ctx, tx, "lost")
+				panic("kaboom")
+			})
+		}()
+		if _, err := s.Update(ctx, func(tx parley.Tx) error { _, err := appendEvent(ctx, tx, "after"); return err }); err != nil {
+			t.Fatalf("store unusable after a panic: %v", err)
+		}
+		if got := allEvents(t, s); len(got) != 1 || tagOf(t, got[0]) != "after" {
+			t.Fatalf("events %+v", got)
+		}
+		checkLedger(t, s, vkey)
+	})
+
+	t.Run("CommitFailureFailsWholeBatch", func(t *testing.T) {
+		s, vkey := MustOpen(t)
+		sign := s.Checkpoint
+		s.Checkpoint = func(tr tlog.Tree) ([]byte, error) {
+			if tr.N > 1 {
+				return nil, errors.New("signer offline")
+			}
+			return sign(tr)
+		}
+		started, queued := make(chan struct{}), make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { // the leader of the first batch holds it open
+			defer wg.Done()
+			_, err := s.Update(ctx, func(tx parley.Tx) error {
+				close(started)
+				<-queued
+				_, err := appendEvent(ctx, tx, "first")
+				return err
+			})
+			if err != nil {
+				t.Errorf("first: %v", err)
+			}
+		}()
+		<-started
+		errs := make([]error, 3)
+		evs := make([][]parley.Event, 3)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				evs[i], errs[i] = s.Update(ctx, func(tx parley.Tx) error { _, err := appendEvent(ctx, tx, fmt.Sprint(i)); return err })
+			}()
+		}
+		for sqlite.QueueLen(s) < 3 {
+			runtime.Gosched()
+		}
+		close(queued)
+		wg.Wait()
+		for i := range errs {
+			if errs[i] == nil || !strings.Contains(errs[i].Error(), "signer offline") || evs[i] != nil {
+				t.Errorf("call %d in the failed batch: events %v, err %v", i, evs[i], errs[i])
+			}
+		}
+		if got := allEvents(t, s); len(got) != 1 || tagOf(t, got[0]) != "first" {
+			t.Fatalf("events %+v, want only the first batch's", got)
+		}
+		s.Checkpoint = sign
+		evs0, err := s.Update(ctx, func(tx parley.Tx) error { _, err := appendEvent(ctx, tx, "next"); return err })
+		if err != nil || evs0[0].Seq != 2 {
+			t.Fatalf("after a failed batch: %v, %v", evs0, err)
+		}
+		checkLedger(t, s, vkey)
+	})
+
+	t.Run("ConcurrentWritersSomeFailing", func(t *testing.T) {
+		s, vkey := MustOpen(t)
+		const writers, each = 16, 12
+		var (
+			wg      sync.WaitGroup
+			mu      sync.Mutex
+			want    = map[string]int64{} // tag → seq returned to its caller
+			errFail = errors.New("refused")
+		)
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					tag := fmt.Sprintf("w%d-%d", w, i)
+					fail := (w+i)%4 == 0
+					evs, err := s.Update(ctx, func(tx parley.Tx) error {
+						// Two events per call, so that a failed call
+						// has something to roll back.
+						for _, suffix := range []string{"", "+"} {
+							if _, err := appendEvent(ctx, tx, tag+suffix); err != nil {
+								return err
+							}
+						}
+						if fail {
+							return errFail
+						}
+						return nil
+					})
+					if fail {
+						if err != errFail || evs != nil {
+							t.Errorf("%s: got %v, %v; want its own error and no events", tag, evs, err)
+						}
+						continue
+					}
+					if err != nil || len(evs) != 2 || evs[1].Seq != evs[0].Seq+1 {
+						t.Errorf("%s: events %+v, err %v", tag, evs, err)
+						continue
+					}
+					// Returned means committed: a new read sees it.
+					var seen []parley.Event
+					s.View(ctx, func(tx parley.Tx) error {
+						var err error
+						seen, err = tx.EventsAfter(ctx, evs[0].Seq-1, 1)
+						return err
+					})
+					if len(seen) != 1 || tagOf(t, seen[0]) != tag {
+						t.Errorf("%s: not readable after Update returned: %+v", tag, seen)
+					}
+					mu.Lock()
+					want[tag] = evs[0].Seq
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		got := allEvents(t, s)
+		if len(got) != 2*len(want) {
+			t.Fatalf("stored %d events, want %d (two per successful call)", len(got), 2*len(want))
+		}
+		for i, e := range got {
+			if e.Seq != int64(i+1) {
+				t.Fatalf("event %d has seq %d: not contiguous", i, e.Seq)
+			}
+			tag := tagOf(t, e)
+			if i%2 == 1 {
+				if tag != tagOf(t, got[i-1])+"+" {
+					t.Fatalf("seq %d: %q does not follow its call's first event", e.Seq, tag)
+				}
+				continue
+			}
+			if seq, ok := want[tag]; !ok || seq != e.Seq {
+				t.Fatalf("seq %d holds %q, returned to its caller as seq %d (ok=%v)", e.Seq, tag, seq, ok)
+			}
+		}
+		n := checkLedger(t, s, vkey)
+		t.Logf("%d successful calls committed with %d checkpoints", len(want), n)
+	})
+}
