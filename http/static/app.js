@@ -20,7 +20,7 @@
     meta.className = "meta";
     let line = m.author_name + " · " + new Date(m.created_at).toUTCString() + " · " + m.disclosure;
     if (m.relay) {
-      line += " · relayed " + m.relay.mode + (m.relay.attribution === "attributed" ? " from " + m.relay.from_name : ", source withheld");
+      line += " · relayed " + m.relay.mode + (m.relay.attribution === "attributed" ? " from " + m.relay.from_name : ", anonymously");
     }
     meta.textContent = line;
     const p = document.createElement("p");
