@@ -98,6 +98,7 @@ func TestBrowserRoomLiveAndRelay(t *testing.T) {
 	if strings.Contains(overview, "caucus:hamas") {
 		t.Errorf("the party's overview names the other caucus")
 	}
+	screenshot(t, party, "party-overview.png")
 
 	if err := chromedp.Do(mediator, chromedp.Navigate(room), chromedp.WaitVisible(`#messages`)); err != nil {
 		t.Fatal(err)
@@ -135,11 +136,7 @@ func TestBrowserRoomLiveAndRelay(t *testing.T) {
 	if !strings.Contains(after, "relayed to caucus:hamas") || !strings.Contains(after, "Ready for a phased release") || !strings.Contains(after, "source: caucus:israel") {
 		t.Errorf("after relaying:\n%s", after)
 	}
-	if dir := os.Getenv("PARLEY_SCREENSHOTS"); dir != "" {
-		if png, err := chromedp.Run(mediator, chromedp.FullScreenshot(100)); err == nil {
-			os.WriteFile(filepath.Join(dir, "mediator-room.png"), png, 0o644)
-		}
-	}
+	screenshot(t, mediator, "mediator-room.png")
 
 	if err := chromedp.Do(party, chromedp.Navigate(base+"/talks/"+e.TalksID+"/rooms/caucus:hamas")); err != nil {
 		t.Fatal(err)
@@ -150,5 +147,22 @@ func TestBrowserRoomLiveAndRelay(t *testing.T) {
 	}
 	if !strings.Contains(denied, "room not found") || strings.Contains(denied, "Ready for a phased release") {
 		t.Errorf("party opening the other caucus sees:\n%s", denied)
+	}
+}
+
+// screenshot saves the page as PNG into $PARLEY_SCREENSHOTS, when set, for
+// a person to look at.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("PARLEY_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
 	}
 }

@@ -25,7 +25,7 @@ type env struct {
 	tokens map[string]string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	fx := fixture.New(t)
 	s := parleyhttp.NewServer(fx.Talks, fx.Auth, fx.Bus)
