@@ -153,6 +153,9 @@ func ledgerCheck(ctx context.Context, m *Main, a *app) error {
 		if err != nil {
 			return err
 		}
+		if c.Tree.N > size {
+			return fmt.Errorf("ledger: index %d: event missing (the latest checkpoint covers %d events)", size, c.Tree.N)
+		}
 		root, err := ledger.TreeHash(c.Tree.N, tx)
 		if err != nil {
 			return err
