@@ -70,11 +70,7 @@ func (s *Service) AddDelegation(ctx context.Context, actor *parley.User, talksID
 		return nil, parley.Errorf(parley.EINVALID, "slug %q must be 1-40 lowercase letters, digits or dashes", nd.Slug)
 	}
 	var d *parley.Delegation
-	err := s.update(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if err := sc.checkManage(); err != nil {
 			return err
 		}
@@ -83,7 +79,7 @@ func (s *Service) AddDelegation(ctx context.Context, actor *parley.User, talksID
 		if err := tx.CreateDelegation(ctx, d); err != nil {
 			return err
 		}
-		_, err = s.emit(ctx, tx, actor.ID, talksID, "", parley.EventDelegationAdded, d)
+		_, err := s.emit(ctx, tx, actor.ID, talksID, "", parley.EventDelegationAdded, d)
 		return err
 	})
 	if err != nil {
@@ -115,11 +111,7 @@ func (s *Service) AddMember(ctx context.Context, actor *parley.User, talksID, de
 		return nil, parley.Errorf(parley.EINVALID, "user is required")
 	}
 	var m *parley.Member
-	err := s.update(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if err := sc.checkManage(); err != nil {
 			return err
 		}
@@ -192,11 +184,7 @@ func (s *Service) SetStatus(ctx context.Context, actor *parley.User, talksID str
 		return nil, parley.Errorf(parley.ETOOLARGE, "reason is over %d bytes", maxReason)
 	}
 	var t *parley.Talks
-	err := s.update(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if !sc.isMediator() {
 			return parley.Errorf(parley.EFORBIDDEN, "only a mediator can %s the talks", action)
 		}
@@ -218,7 +206,7 @@ func (s *Service) SetStatus(ctx context.Context, actor *parley.User, talksID str
 		if err := tx.UpdateTalks(ctx, t); err != nil {
 			return err
 		}
-		_, err = s.emit(ctx, tx, actor.ID, talksID, "", parley.EventTalksStatus, map[string]any{"status": t.Status, "action": action, "reason": reason})
+		_, err := s.emit(ctx, tx, actor.ID, talksID, "", parley.EventTalksStatus, map[string]any{"status": t.Status, "action": action, "reason": reason})
 		return err
 	})
 	if err != nil {
@@ -266,14 +254,11 @@ func (s *Service) ChangePresence(ctx context.Context, actor *parley.User, talksI
 		return nil, parley.Errorf(parley.ETOOLARGE, "reason is over %d bytes", maxReason)
 	}
 	var d *parley.Delegation
-	err := s.update(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if sc.talks.Terminal() {
 			return parley.Errorf(parley.ECONFLICT, "the talks are %s", sc.talks.Status)
 		}
+		var err error
 		if d, err = sc.delegation(delegation); err != nil {
 			return err
 		}
@@ -305,11 +290,7 @@ func (s *Service) ChangePresence(ctx context.Context, actor *parley.User, talksI
 // SetPlenary opens or closes the plenary room; only an engaged mediator may.
 func (s *Service) SetPlenary(ctx context.Context, actor *parley.User, talksID string, open bool) (*parley.Talks, error) {
 	var t *parley.Talks
-	err := s.update(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if !sc.isMediator() {
 			if sc.mine == nil || !sc.canRead(parley.RoomPlenary) {
 				return parley.Errorf(parley.ENOTFOUND, "room not found")
@@ -331,7 +312,7 @@ func (s *Service) SetPlenary(ctx context.Context, actor *parley.User, talksID st
 		if err := tx.UpdateTalks(ctx, t); err != nil {
 			return err
 		}
-		_, err = s.emit(ctx, tx, actor.ID, talksID, parley.RoomPlenary, parley.EventPlenaryChanged, map[string]bool{"open": open})
+		_, err := s.emit(ctx, tx, actor.ID, talksID, parley.RoomPlenary, parley.EventPlenaryChanged, map[string]bool{"open": open})
 		return err
 	})
 	if err != nil {

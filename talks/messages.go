@@ -34,11 +34,7 @@ func (s *Service) Post(ctx context.Context, actor *parley.User, talksID, room st
 		return nil, err
 	}
 	var m *parley.Message
-	err := s.update(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if err := sc.checkWrite(room); err != nil {
 			return err
 		}
@@ -136,11 +132,7 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 		return nil, parley.Errorf(parley.EINVALID, "disclosure must be mediator-only, relayable or public, not %q", nr.Disclosure)
 	}
 	var m *parley.Message
-	err := s.update(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if !sc.isMediator() {
 			return parley.Errorf(parley.EFORBIDDEN, "only a mediator can relay messages")
 		}
@@ -217,11 +209,7 @@ func (s *Service) Messages(ctx context.Context, actor *parley.User, talksID, roo
 		limit = 50
 	}
 	var p Page
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if err := sc.checkRead(room); err != nil {
 			return err
 		}
@@ -260,11 +248,7 @@ func (s *Service) Messages(ctx context.Context, actor *parley.User, talksID, roo
 // Message returns one message of a room the actor may read.
 func (s *Service) Message(ctx context.Context, actor *parley.User, talksID, room, id string) (*parley.Message, error) {
 	var m *parley.Message
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if err := sc.checkRead(room); err != nil {
 			return err
 		}
@@ -294,11 +278,7 @@ func (s *Service) Search(ctx context.Context, actor *parley.User, talksID, q str
 		limit = 50
 	}
 	var out []parley.Message
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		var rooms []string
 		hidden := map[string]int64{}
 		for _, r := range sc.rooms() {

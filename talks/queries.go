@@ -24,11 +24,7 @@ type View struct {
 // Get returns the talks as the actor sees them.
 func (s *Service) Get(ctx context.Context, actor *parley.User, talksID string) (*View, error) {
 	var v *View
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
-		sc, err := loadScope(ctx, tx, actor, talksID)
-		if err != nil {
-			return err
-		}
+	err := s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		members, err := tx.Members(ctx, talksID)
 		if err != nil {
 			return err

@@ -41,6 +41,29 @@ func (s *Service) update(ctx context.Context, fn func(tx parley.Tx) error) error
 	return nil
 }
 
+// command runs fn in a write transaction with the actor's scope in the
+// talks loaded, then publishes the events it appended.
+func (s *Service) command(ctx context.Context, actor *parley.User, talksID string, fn func(tx parley.Tx, sc *scope) error) error {
+	return s.update(ctx, func(tx parley.Tx) error {
+		sc, err := loadScope(ctx, tx, actor, talksID)
+		if err != nil {
+			return err
+		}
+		return fn(tx, sc)
+	})
+}
+
+// query runs fn in a read transaction with the actor's scope loaded.
+func (s *Service) query(ctx context.Context, actor *parley.User, talksID string, fn func(tx parley.Tx, sc *scope) error) error {
+	return s.Store.View(ctx, func(tx parley.Tx) error {
+		sc, err := loadScope(ctx, tx, actor, talksID)
+		if err != nil {
+			return err
+		}
+		return fn(tx, sc)
+	})
+}
+
 // emit appends an event with data marshalled to JSON.
 func (s *Service) emit(ctx context.Context, tx parley.Tx, actor, talksID, room, kind string, data any) (*parley.Event, error) {
 	b, err := json.Marshal(data)
