@@ -178,3 +178,28 @@ func TestServe(t *testing.T) {
 		t.Fatalf("no clean stop: %q", out.String())
 	}
 }
+
+func TestBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bench runs real workloads; skipped with -short")
+	}
+	out, errs, code := cliRun(t, "bench", "--events", "40", "--writers", "4", "--json")
+	if code != 0 {
+		t.Fatalf("bench: %d %s", code, errs)
+	}
+	var res []benchResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("bench output: %v\n%s", err, out)
+	}
+	if len(res) != 8 {
+		t.Fatalf("%d results", len(res))
+	}
+	for _, r := range res {
+		if r.Value <= 0 {
+			t.Errorf("%s: %v %s", r.Name, r.Value, r.Unit)
+		}
+	}
+	if _, _, code := cliRun(t, "bench", "--events", "3"); code != 2 {
+		t.Fatalf("too few events: exit %d", code)
+	}
+}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"parley"
+	"parley/auth"
+	"parley/ledger"
+	"parley/settle"
+	"parley/talks"
+)
+
+func init() {
+	register("bench", "measure the server path, the ledger and the settlement engine on this machine", runBench)
+}
+
+// benchResult is one measured figure.
+type benchResult struct {
+	Name     string  `json:"name"`
+	Value    float64 `json:"value"`
+	Unit     string  `json:"unit"`
+	Baseline string  `json:"baseline,omitempty"`
+	Ratio    float64 `json:"ratio,omitempty"`
+}
+
+func runBench(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("bench", "[--events N] [--writers K] [--json]")
+	events := fs.Int("events", 2000, "messages to post in each append run")
+	writers := fs.Int("writers", 8, "concurrent writers for the group-commit run")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *events < 10 || *writers < 1 {
+		fmt.Fprintln(m.Stderr, "parley bench: --events must be at least 10 and --writers at least 1")
+		return errUsage
+	}
+	dir, err := os.MkdirTemp("", "parley-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	// The bench accounts are throwaway: hash their passwords cheaply.
+	auth.Argon2 = auth.Params{Time: 1, MemoryKiB: 64, Threads: 1}
+	a, err := openApp(ctx, dir, "parley.bench/ledger", true)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	b := &bencher{a: a}
+	if err := b.setup(ctx); err != nil {
+		return err
+	}
+	var res []benchResult
+	seq, err := b.appendRun(ctx, *events, 1)
+	if err != nil {
+		return err
+	}
+	res = append(res, benchResult{Name: "post, 1 writer (durable commit each)", Value: seq, Unit: "events/s"})
+	par, err := b.appendRun(ctx, *events, *writers)
+	if err != nil {
+		return err
+	}
+	res = append(res, benchResult{Name: fmt.Sprintf("post, %d writers (group commit)", *writers), Value: par, Unit: "events/s", Baseline: "post, 1 writer", Ratio: par / seq})
+	reads, err := b.readRun(ctx, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	res = append(res, benchResult{Name: "read a 50-message page", Value: reads, Unit: "pages/s"})
+	bundle, verify, n, err := b.bundleRun(ctx)
+	if err != nil {
+		return err
+	}
+	res = append(res,
+		benchResult{Name: fmt.Sprintf("export a party's bundle (%d events)", n), Value: bundle, Unit: "ms"},
+		benchResult{Name: "verify that bundle offline", Value: verify, Unit: "ms"})
+	res = append(res, settleRun(ctx)...)
+
+	if *asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(m.Stdout, "parley bench (%d events per append run, data in a temporary directory, synchronous=FULL)\n\n", *events)
+	for _, r := range res {
+		line := fmt.Sprintf("%-48s %14.1f %-10s", r.Name, r.Value, r.Unit)
+		if r.Baseline != "" {
+			line += fmt.Sprintf(" %.1f× %s", r.Ratio, r.Baseline)
+		}
+		fmt.Fprintln(m.Stdout, line)
+	}
+	return nil
+}
+
+// bencher holds a deployment with one talks, a mediator and a party.
+type bencher struct {
+	a               *app
+	talksID         string
+	mediator, party *parley.User
+}
+
+func (b *bencher) setup(ctx context.Context) error {
+	op, err := b.a.auth.CreateUser(ctx, "", auth.NewUser{Name: "operator", Password: "bench password", Admin: true})
+	if err != nil {
+		return err
+	}
+	if b.mediator, err = b.a.auth.CreateUser(ctx, op.ID, auth.NewUser{Name: "mediator", Password: "bench password"}); err != nil {
+		return err
+	}
+	if b.party, err = b.a.auth.CreateUser(ctx, op.ID, auth.NewUser{Name: "party", Password: "bench password"}); err != nil {
+		return err
+	}
+	t, err := b.a.talks.CreateTalks(ctx, op, "Bench")
+	if err != nil {
+		return err
+	}
+	b.talksID = t.ID
+	for _, d := range []struct {
+		slug, user string
+		kind       parley.DelegationKind
+	}{{"med", "mediator", parley.KindMediator}, {"side", "party", parley.KindParty}, {"other", "", parley.KindParty}} {
+		if _, err := b.a.talks.AddDelegation(ctx, op, t.ID, talks.NewDelegation{Name: d.slug, Slug: d.slug, Kind: d.kind}); err != nil {
+			return err
+		}
+		if d.user != "" {
+			if _, err := b.a.talks.AddMember(ctx, op, t.ID, d.slug, talks.NewMember{User: d.user}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// appendRun posts n messages from k goroutines through the whole command
+// path and returns events per second.
+func (b *bencher) appendRun(ctx context.Context, n, k int) (float64, error) {
+	var wg sync.WaitGroup
+	errc := make(chan error, k)
+	start := time.Now()
+	for w := range k {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += k {
+				user, room := b.party, "caucus:side"
+				if i%2 == 1 {
+					user, room = b.mediator, "caucus:other"
+				}
+				if _, err := b.a.talks.Post(ctx, user, b.talksID, room, talks.NewMessage{Text: fmt.Sprintf("message %d", i)}); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	if err := <-errc; err != nil {
+		return 0, err
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+func (b *bencher) readRun(ctx context.Context, d time.Duration) (float64, error) {
+	n := 0
+	start := time.Now()
+	for time.Since(start) < d {
+		if _, err := b.a.talks.Messages(ctx, b.party, b.talksID, "caucus:side", int64(n%10), 50); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+func (b *bencher) bundleRun(ctx context.Context) (exportMS, verifyMS float64, n int, err error) {
+	start := time.Now()
+	bu, err := b.a.talks.Bundle(ctx, b.party, b.a.signer.VerifierKey())
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	exportMS = float64(time.Since(start).Microseconds()) / 1000
+	start = time.Now()
+	if err := ledger.VerifyBundle(bu, b.a.signer.VerifierKey()); err != nil {
+		return 0, 0, 0, err
+	}
+	return exportMS, float64(time.Since(start).Microseconds()) / 1000, len(bu.Entries), nil
+}
+
+// settleRun times the exact frontier and all solutions on 10^6 and 10^12
+// outcome domains, with enumeration of the 10^6 domain as the baseline.
+func settleRun(ctx context.Context) []benchResult {
+	timeIt := func(f func() error) float64 {
+		start := time.Now()
+		if err := f(); err != nil {
+			return -1
+		}
+		return float64(time.Since(start).Microseconds()) / 1000
+	}
+	space := func(issues int) *settle.Space {
+		d, ps := settle.Generate(rand.New(rand.NewPCG(1, 2)), 2, issues, 10, true)
+		s, _ := settle.New(d, ps...)
+		return s
+	}
+	small, large := space(6), space(12)
+	enum := timeIt(func() error { _, err := small.ParetoByEnumeration(ctx); return err })
+	merge := timeIt(func() error { _, err := small.Settle(ctx); return err })
+	big := timeIt(func() error { _, err := large.Settle(ctx); return err })
+	return []benchResult{
+		{Name: "frontier by enumeration, 10^6 outcomes", Value: enum, Unit: "ms"},
+		{Name: "frontier + solutions by merging, 10^6", Value: merge, Unit: "ms", Baseline: "faster than enumeration", Ratio: enum / merge},
+		{Name: "frontier + solutions by merging, 10^12", Value: big, Unit: "ms"},
+	}
+}
