@@ -92,7 +92,9 @@ func TestLedgerCheckpointAndKey(t *testing.T) {
 			t.Errorf("as %s: checkpoint of size %d, want %d", u, c.Tree.N, size)
 		}
 	}
-	var k struct{ VerifierKey string `json:"verifier_key"` }
+	var k struct {
+		VerifierKey string `json:"verifier_key"`
+	}
 	json.Unmarshal(e.must(t, 200, "israel", "GET", "/api/v1/ledger/key", nil), &k)
 	if k.VerifierKey != e.Signer.VerifierKey() {
 		t.Errorf("key endpoint: %q, want %q", k.VerifierKey, e.Signer.VerifierKey())
