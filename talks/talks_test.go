@@ -281,3 +281,38 @@ func TestMessageValidation(t *testing.T) {
 		t.Fatalf("%d messages stored, want only the valid one", n)
 	}
 }
+
+// TestOtherTalksAreInvisible checks that membership of one talks gives
+// nothing in another, even with its id.
+func TestOtherTalksAreInvisible(t *testing.T) {
+	e := fixture.New(t)
+	op := e.U("operator")
+	other, err := e.Talks.CreateTalks(ctx, op, "Another track")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Talks.AddDelegation(ctx, op, other.ID, talks.NewDelegation{Name: "hamas", Kind: parley.KindParty}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Talks.AddMember(ctx, op, other.ID, "hamas", talks.NewMember{User: "hamas"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Talks.Post(ctx, e.U("hamas"), other.ID, "caucus:hamas", talks.NewMessage{Text: "second track"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, user := range []string{"qatar", "israel", "observer"} {
+		_, err := e.Talks.Get(ctx, e.U(user), other.ID)
+		code(t, err, parley.ENOTFOUND)
+		_, err = e.Talks.Messages(ctx, e.U(user), other.ID, "caucus:hamas", 0, 10)
+		code(t, err, parley.ENOTFOUND)
+		_, err = e.Talks.Post(ctx, e.U(user), other.ID, "caucus:hamas", talks.NewMessage{Text: "x"})
+		code(t, err, parley.ENOTFOUND)
+		list, _ := e.Talks.List(ctx, e.U(user))
+		if len(list) != 1 || list[0].ID != e.TalksID {
+			t.Errorf("%s lists %v", user, list)
+		}
+	}
+	// A mediator of the first talks is nobody in the second.
+	_, err = e.Talks.SetStatus(ctx, e.U("qatar"), other.ID, talks.ActionSuspend, "x")
+	code(t, err, parley.ENOTFOUND)
+}
