@@ -59,6 +59,9 @@ type Tx interface {
 	// Messages lists a room's messages with Seq > after and, when
 	// maxEventSeq > 0, EventSeq <= maxEventSeq, oldest first.
 	Messages(ctx context.Context, talksID, room string, after, maxEventSeq int64, limit int) ([]Message, error)
+	// CountMessagesAfter counts a room's messages whose EventSeq is above
+	// eventSeq.
+	CountMessagesAfter(ctx context.Context, talksID, room string, eventSeq int64) (int, error)
 	// SearchMessages finds messages whose text contains q in the given
 	// rooms; hidden maps a room to a maximum EventSeq as in Messages.
 	SearchMessages(ctx context.Context, talksID string, rooms []string, hidden map[string]int64, q string, limit int) ([]Message, error)

@@ -93,6 +93,16 @@ func (t *Tx) Messages(ctx context.Context, talksID, room string, after, maxEvent
 	return t.queryMessages(ctx, q, append(args, limit)...)
 }
 
+// CountMessagesAfter counts a room's messages recorded after eventSeq.
+func (t *Tx) CountMessagesAfter(ctx context.Context, talksID, room string, eventSeq int64) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE talks_id = ? AND room = ? AND event_seq > ?`, talksID, room, eventSeq).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: count messages: %w", err)
+	}
+	return n, nil
+}
+
 // SearchMessages finds messages containing q (case-insensitive for ASCII)
 // in the given rooms, newest first.
 func (t *Tx) SearchMessages(ctx context.Context, talksID string, rooms []string, hidden map[string]int64, q string, limit int) ([]parley.Message, error) {

@@ -227,17 +227,9 @@ func (s *Service) Messages(ctx context.Context, actor *parley.User, talksID, roo
 		}
 		p.Messages = ms
 		if held > 0 {
-			all, err := tx.Messages(ctx, talksID, room, 0, 0, 1<<30)
-			if err != nil {
-				return err
-			}
-			for _, m := range all {
-				if m.EventSeq > held {
-					p.Held++
-				}
-			}
+			p.Held, err = tx.CountMessagesAfter(ctx, talksID, room, held)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
