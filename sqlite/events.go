@@ -71,19 +71,45 @@ func (t *Tx) signCheckpoint(ctx context.Context, sign CheckpointFunc) error {
 	return nil
 }
 
-// ReadHashes implements tlog.HashReader over the stored tree hashes.
+// ReadHashes implements tlog.HashReader over the stored tree hashes. A
+// proof's hashes come back from one indexed query.
 func (t *Tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	ctx := context.Background()
-	for i, idx := range indexes {
-		var b []byte
-		if err := t.tx.QueryRowContext(ctx, `SELECT hash FROM ledger_hashes WHERE idx = ?`, idx).Scan(&b); err != nil {
-			return nil, fmt.Errorf("sqlite: read hash %d: %w", idx, err)
+	for start := 0; start < len(indexes); start += 500 {
+		chunk := indexes[start:min(start+500, len(indexes))]
+		args := make([]any, len(chunk))
+		for i, idx := range chunk {
+			args[i] = idx
 		}
-		if len(b) != tlog.HashSize {
-			return nil, fmt.Errorf("sqlite: read hash %d: %d bytes", idx, len(b))
+		rows, err := t.tx.QueryContext(ctx, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: read hashes: %w", err)
 		}
-		copy(out[i][:], b)
+		found := make(map[int64][]byte, len(chunk))
+		for rows.Next() {
+			var idx int64
+			var b []byte
+			if err := rows.Scan(&idx, &b); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite: read hashes: %w", err)
+			}
+			found[idx] = b
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite: read hashes: %w", err)
+		}
+		for i, idx := range chunk {
+			b, ok := found[idx]
+			if !ok {
+				return nil, fmt.Errorf("sqlite: read hash %d: not stored", idx)
+			}
+			if len(b) != tlog.HashSize {
+				return nil, fmt.Errorf("sqlite: read hash %d: %d bytes", idx, len(b))
+			}
+			copy(out[start+i][:], b)
+		}
 	}
 	return out, nil
 }
