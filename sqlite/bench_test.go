@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -87,8 +89,15 @@ func BenchmarkAppendDurable(b *testing.B) {
 	}
 }
 
-// benchStoreSize is the log size built for the proof benchmarks.
-const benchStoreSize = 100_000
+// benchStoreSize is the log size built for the proof benchmarks;
+// PARLEY_BENCH_LEAVES overrides it (1000000 takes about 40 s to build).
+var benchStoreSize = int64(100_000)
+
+func init() {
+	if n, err := strconv.ParseInt(os.Getenv("PARLEY_BENCH_LEAVES"), 10, 64); err == nil && n > 1 {
+		benchStoreSize = n
+	}
+}
 
 // BenchmarkProveStore measures proofs served from the database, each in
 // its own read transaction as the API does, against a log of
@@ -98,7 +107,7 @@ func BenchmarkProveStore(b *testing.B) {
 	ctx := context.Background()
 	start := time.Now()
 	if _, err := s.Update(ctx, func(tx parley.Tx) error {
-		for i := range int64(benchStoreSize) {
+		for i := range benchStoreSize {
 			if err := tx.AppendEvent(ctx, benchEvent(i)); err != nil {
 				return err
 			}
