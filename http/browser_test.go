@@ -78,6 +78,9 @@ func TestBrowserRoomLiveAndRelay(t *testing.T) {
 	bin := chromium(t)
 	e := newEnv(t)
 	base := e.srv.URL
+	// Earlier status events must not make open pages reload (a page's event
+	// stream starts after what the page shows).
+	e.must(t, 201, "qatar", "POST", e.talks("/plenary"), map[string]bool{"open": true})
 	party, mediator := browser(t, bin), browser(t, bin)
 	signIn(t, party, base, "israel")
 	signIn(t, mediator, base, "qatar")
@@ -103,7 +106,13 @@ func TestBrowserRoomLiveAndRelay(t *testing.T) {
 	if err := chromedp.Do(mediator, chromedp.Navigate(room), chromedp.WaitVisible(`#messages`)); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond) // let the mediator's event stream connect
+	if _, err := chromedp.Run(mediator, chromedp.Evaluate[int](`window.parleyMarker = 1`)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // let the mediator's event stream connect
+	if marker, err := chromedp.Run(mediator, chromedp.Evaluate[int](`window.parleyMarker || 0`)); err != nil || marker != 1 {
+		t.Fatalf("the room page reloaded by itself (marker %d, %v)", marker, err)
+	}
 	err = chromedp.Do(party,
 		chromedp.Navigate(room),
 		chromedp.SendKeys(`form.post textarea[name=text]`, "Ready for a phased release"),

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"parley"
 	"parley/talks"
 )
@@ -244,6 +246,9 @@ type roomData struct {
 	Page     *talks.Page
 	Mediator bool
 	Targets  []parley.Room
+	// LastEvent is the ledger size when the page was read: its live
+	// updates start after it.
+	LastEvent int64
 }
 
 func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
@@ -253,6 +258,14 @@ func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User
 	}
 	name := r.PathValue("room")
 	d := &roomData{overview: o, Mediator: o.Mine != nil && o.Mine.Kind == parley.KindMediator}
+	// Read the ledger size before the messages, so that live updates cover
+	// anything posted in between (the page skips what it already shows).
+	if err := s.Talks.LedgerView(r.Context(), func(size int64, _ []byte, _ tlog.HashReader) error {
+		d.LastEvent = size
+		return nil
+	}); err != nil {
+		return "", nil, err
+	}
 	found := false
 	for _, rm := range o.Rooms {
 		if rm.Name == name {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/talks"
 )
 
 // apiEvents streams the events the user may see as Server-Sent Events.
@@ -41,23 +42,27 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, u *parley.Use
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
 
-	send := func(e *parley.Event) error {
-		if only != "" && e.Talks != only {
+	// send writes one delivery. A released event (held for a withdrawn party
+	// and shown now) goes without an id, so that the client's Last-Event-ID
+	// stays at the newest event it has seen.
+	send := func(d *talks.Delivery) error {
+		if only != "" && d.Talks != only {
 			return nil
 		}
-		b, err := json.Marshal(e)
+		b, err := json.Marshal(&d.Event)
 		if err != nil {
 			return err
 		}
-		if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.Seq, e.Kind, b); err != nil {
-			return err
+		if !d.Released {
+			fmt.Fprintf(w, "id: %d\n", d.Seq)
 		}
-		return nil
+		_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", d.Kind, b)
+		return err
 	}
 	// catchUp sends every visible event after cursor from the store.
 	catchUp := func() error {
 		for {
-			evs, cur, err := s.Talks.Events(ctx, f, cursor, 500)
+			evs, cur, err := s.Talks.Deliveries(ctx, f, cursor, 500)
 			if err != nil {
 				return err
 			}
@@ -82,6 +87,10 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, u *parley.Use
 		case <-ctx.Done():
 			return nil, nil
 		case <-tick.C:
+			// A session that was signed out or expired ends its streams.
+			if _, err := s.user(r); err != nil {
+				return nil, nil
+			}
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil {
 				return nil, nil
 			}
@@ -106,15 +115,17 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, u *parley.Use
 				}
 				continue
 			}
-			ok, err := f.Visible(ctx, &e)
+			ds, err := s.Talks.Deliver(ctx, f, &e)
 			if err != nil {
 				return s.streamEnd(r, err)
 			}
 			cursor = e.Seq
-			if ok {
-				if err := send(&e); err != nil {
+			for i := range ds {
+				if err := send(&ds[i]); err != nil {
 					return nil, nil
 				}
+			}
+			if len(ds) > 0 {
 				if err := rc.Flush(); err != nil {
 					return nil, nil
 				}

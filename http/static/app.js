@@ -5,7 +5,10 @@
   const list = document.getElementById("messages");
   if (!list || !window.EventSource) return;
   const talks = list.dataset.talks, room = list.dataset.room;
-  const es = new EventSource("/api/v1/events?talks=" + encodeURIComponent(talks));
+  // Start after the events the page was rendered from; the browser resumes
+  // from the last id it saw if the connection drops.
+  const es = new EventSource("/api/v1/events?talks=" + encodeURIComponent(talks) +
+    "&last_event_id=" + encodeURIComponent(list.dataset.lastEvent || "0"));
   es.addEventListener("message.posted", function (ev) {
     const e = JSON.parse(ev.data);
     if (e.room !== room) return;
