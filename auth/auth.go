@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -112,6 +113,14 @@ func (s *Service) Login(ctx context.Context, name, password string) (string, *pa
 	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
 		return "", nil, err
 	}
+	// Each check costs Argon2's memory: run no more at once than there are
+	// cores, so that a flood of sign-ins queues instead of exhausting memory.
+	select {
+	case hashSlots <- struct{}{}:
+		defer func() { <-hashSlots }()
+	case <-ctx.Done():
+		return "", nil, parley.Errorf(parley.ERATELIMIT, "too many sign-in attempts; try again")
+	}
 	if u == nil {
 		// Spend the same time as a real check so that names cannot be probed.
 		CheckPassword(dummyHash(), password)
@@ -123,6 +132,9 @@ func (s *Service) Login(ctx context.Context, name, password string) (string, *pa
 	token, err := s.issue(ctx, u.ID, KindSession, SessionTTL)
 	return token, u, err
 }
+
+// hashSlots bounds concurrent password checks.
+var hashSlots = make(chan struct{}, runtime.NumCPU())
 
 // dummyHash is checked against when the user does not exist.
 var dummyHash = sync.OnceValue(func() string {

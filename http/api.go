@@ -31,22 +31,41 @@ func (l *ipLimiter) allow(r *http.Request) bool {
 	if err != nil {
 		host = r.RemoteAddr
 	}
+	return l.allowKey("addr " + host)
+}
+
+// maxLimiters bounds the limiter table; past it, limiters that are full
+// again (idle long enough) are dropped first.
+const maxLimiters = 10000
+
+func (l *ipLimiter) allowKey(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	lim, ok := l.m[host]
+	lim, ok := l.m[key]
 	if !ok {
-		if len(l.m) > 10000 {
-			clear(l.m)
+		if len(l.m) >= maxLimiters {
+			for k, v := range l.m {
+				if v.Tokens() >= float64(l.burst) {
+					delete(l.m, k)
+				}
+			}
+		}
+		if len(l.m) >= maxLimiters {
+			// Every tracked key is still throttled: refuse new ones rather
+			// than forgetting who is throttled.
+			return false
 		}
 		lim = rate.NewLimiter(l.every, l.burst)
-		l.m[host] = lim
+		l.m[key] = lim
 	}
 	return lim.Allow()
 }
 
 // login checks credentials under the rate limit and sets the session cookie.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, name, password string) (*parley.User, error) {
-	if !s.limiter.allow(r) {
+	// Limit attempts per client address and per account, so that neither
+	// one address nor many addresses against one account can guess freely.
+	if !s.limiter.allow(r) || !s.limiter.allowKey("user "+name) {
 		return nil, parley.Errorf(parley.ERATELIMIT, "too many sign-in attempts; wait a little")
 	}
 	token, u, err := s.Auth.Login(r.Context(), name, password)

@@ -336,3 +336,33 @@ func TestEventStreamReleasesHeldMessages(t *testing.T) {
 		t.Fatalf("fresh scan: %v", texts)
 	}
 }
+
+func TestLoginRateLimit(t *testing.T) {
+	e := newEnv(t)
+	login := func(name, password string) int {
+		resp, err := http.Post(e.srv.URL+"/api/v1/login", "application/json", strings.NewReader(`{"name":"`+name+`","password":"`+password+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	limited := false
+	for i := 0; i < 20 && !limited; i++ {
+		switch code := login("israel", "guess number "+fmt.Sprint(i)); code {
+		case 401:
+		case 429:
+			limited = true
+		default:
+			t.Fatalf("attempt %d: %d", i, code)
+		}
+	}
+	if !limited {
+		t.Fatal("20 wrong passwords in a row were never rate limited")
+	}
+	// The right password is refused too while limited: guessing cannot
+	// tell which attempt was right.
+	if code := login("israel", fixture.Password); code != 429 {
+		t.Fatalf("right password while limited: %d", code)
+	}
+}

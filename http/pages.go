@@ -161,7 +161,7 @@ func (s *Server) form(h func(r *http.Request, u *parley.User) (string, error)) h
 			return
 		}
 		back := "/talks/" + url.PathEscape(r.PathValue("id"))
-		if ret := r.PostForm.Get("return"); strings.HasPrefix(ret, "/talks/") && !strings.Contains(ret, "//") {
+		if ret := r.PostForm.Get("return"); localPath(ret) {
 			back = ret
 		}
 		to, err := h(r, u)
@@ -194,7 +194,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, statusOf[parley.ErrorCode(err)], "login", pageData{Error: parley.ErrorMessage(err), Data: next})
 		return
 	}
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+	if !localPath(next) {
 		next = "/talks"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -319,6 +319,26 @@ func (s *Server) relaySubmit(r *http.Request, u *parley.User) (string, error) {
 		return "", err
 	}
 	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(m.Room) + "?ok=" + url.QueryEscape("relayed to "+m.Room), nil
+}
+
+// localPath reports whether p is safe to redirect to after a form: a
+// clean path under /talks on this site, with an optional query. Anything a
+// browser could read as another host (//x, /\x, control characters, dot
+// segments) is refused.
+func localPath(p string) bool {
+	if p == "" || strings.ContainsAny(p, "\\#") {
+		return false
+	}
+	for _, c := range p {
+		if c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return false
+	}
+	return (u.Path == "/talks" || strings.HasPrefix(u.Path, "/talks/")) && path.Clean(u.Path) == u.Path
 }
 
 func parsePositive(s string) (int64, error) {

@@ -41,6 +41,9 @@ func (sc *scope) checkManage() error {
 	if sc.talks.Terminal() {
 		return parley.Errorf(parley.ECONFLICT, "the talks are %s", sc.talks.Status)
 	}
+	if sc.isMediator() && sc.mine.Presence != parley.PresenceEngaged && !sc.user.Admin {
+		return parley.Errorf(parley.ECONFLICT, "%s has suspended its mediation; resume it first", sc.mine.Name)
+	}
 	if sc.user.Admin || sc.isMediator() {
 		return nil
 	}

@@ -136,6 +136,9 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 		if !sc.isMediator() {
 			return parley.Errorf(parley.EFORBIDDEN, "only a mediator can relay messages")
 		}
+		if sc.mine.Presence != parley.PresenceEngaged {
+			return parley.Errorf(parley.ECONFLICT, "%s has suspended its mediation; resume it to relay", sc.mine.Name)
+		}
 		if err := sc.checkRead(nr.SourceRoom); err != nil {
 			return err
 		}
@@ -159,7 +162,7 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 			}
 			disc = nr.Disclosure
 		}
-		if nr.TargetRoom == parley.RoomBriefing && src.Disclosure != parley.Public {
+		if nr.TargetRoom == parley.RoomBriefing && disc != parley.Public {
 			return parley.Errorf(parley.EFORBIDDEN, "only public messages can be relayed to observers in the briefing")
 		}
 		if err := checkDisclosure(disc, nr.TargetRoom); err != nil {
@@ -168,6 +171,11 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 		origin := src.Delegation
 		if src.Relay != nil {
 			origin = src.Relay.SourceDelegation
+			// Like disclosure, attribution only narrows: words passed on
+			// anonymously are never attributed further down the line.
+			if src.Relay.Attribution == parley.Anonymous && nr.Attribution == parley.Attributed {
+				return parley.Errorf(parley.EFORBIDDEN, "the message was relayed anonymously and cannot be relayed with attribution")
+			}
 		}
 		text := src.Text
 		if nr.Mode == parley.Paraphrase {

@@ -186,3 +186,42 @@ func TestConfidentiality(t *testing.T) {
 	_, err = e.Talks.Messages(ctx, e.U("operator"), id, "caucus:hamas", 0, 50)
 	code(t, err, parley.ENOTFOUND)
 }
+
+func TestRelayRulesFromReview(t *testing.T) {
+	e := fixture.New(t)
+	id := e.TalksID
+	if _, err := e.Talks.SetPlenary(ctx, e.U("qatar"), id, true); err != nil {
+		t.Fatal(err)
+	}
+	src := post(t, e, "israel", "caucus:israel", "our offer", parley.Public)
+
+	t.Run("AnonymousStaysAnonymous", func(t *testing.T) {
+		anon, err := e.Talks.Relay(ctx, e.U("qatar"), id, talks.NewRelay{SourceRoom: "caucus:israel", MessageID: src.ID, TargetRoom: parley.RoomPlenary, Mode: parley.Verbatim, Attribution: parley.Anonymous})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.Talks.Relay(ctx, e.U("envoy"), id, talks.NewRelay{SourceRoom: parley.RoomPlenary, MessageID: anon.ID, TargetRoom: "caucus:hamas", Mode: parley.Verbatim, Attribution: parley.Attributed})
+		code(t, err, parley.EFORBIDDEN)
+		m, err := e.Talks.Relay(ctx, e.U("envoy"), id, talks.NewRelay{SourceRoom: parley.RoomPlenary, MessageID: anon.ID, TargetRoom: "caucus:hamas", Mode: parley.Verbatim, Attribution: parley.Anonymous})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.Talks.Message(ctx, e.U("hamas"), id, "caucus:hamas", m.ID)
+		if got.Relay.From != "" || got.Relay.FromName != "" {
+			t.Fatalf("re-relay reveals the origin: %+v", got.Relay)
+		}
+	})
+	t.Run("BriefingGetsOnlyPublicCopies", func(t *testing.T) {
+		_, err := e.Talks.Relay(ctx, e.U("qatar"), id, talks.NewRelay{SourceRoom: "caucus:israel", MessageID: src.ID, TargetRoom: parley.RoomBriefing, Mode: parley.Verbatim, Attribution: parley.Anonymous, Disclosure: parley.Relayable})
+		code(t, err, parley.EFORBIDDEN)
+	})
+	t.Run("SuspendedMediatorNeitherRelaysNorManages", func(t *testing.T) {
+		if _, err := e.Talks.ChangePresence(ctx, e.U("qatar"), id, "qatar", talks.ActionSuspendMe, "bad faith"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.Talks.Relay(ctx, e.U("qatar"), id, talks.NewRelay{SourceRoom: "caucus:israel", MessageID: src.ID, TargetRoom: parley.RoomMediators, Mode: parley.Verbatim, Attribution: parley.Anonymous})
+		code(t, err, parley.ECONFLICT)
+		_, err = e.Talks.AddDelegation(ctx, e.U("qatar"), id, talks.NewDelegation{Name: "Egypt", Kind: parley.KindMediator})
+		code(t, err, parley.ECONFLICT)
+	})
+}
