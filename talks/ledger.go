@@ -2,6 +2,7 @@ package talks
 
 import (
 	"context"
+	"fmt"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -56,8 +57,20 @@ func (s *Service) Bundle(ctx context.Context, user *parley.User, verifierKey str
 		for i, le := range entries {
 			items[i] = ledger.Item{Salt: le.Salt, Canonical: le.Canonical}
 		}
-		b, err = ledger.NewBundle(cp, verifierKey, items, tx)
-		return err
+		if b, err = ledger.NewBundle(cp, verifierKey, items, tx); err != nil {
+			return err
+		}
+		// The bundle proves what the ledger holds; the server vouches for
+		// it only if what it shows is the same.
+		for _, le := range entries {
+			if err := checkEntry(le); err != nil {
+				return fmt.Errorf("ledger: index %d: %w", le.Event.Seq-1, err)
+			}
+			if err := checkState(ctx, tx, &le.Event); err != nil {
+				return fmt.Errorf("ledger: index %d: %w", le.Event.Seq-1, err)
+			}
+		}
+		return nil
 	})
 	return b, err
 }
