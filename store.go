@@ -2,6 +2,7 @@ package parley
 
 import (
 	"context"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -35,6 +36,8 @@ type Tx interface {
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByHash(ctx context.Context, hash []byte) (*Session, error)
 	DeleteSession(ctx context.Context, hash []byte) error
+	// DeleteExpiredSessions removes sessions that expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 
 	CreateTalks(ctx context.Context, t *Talks) error
 	Talks(ctx context.Context, id string) (*Talks, error)

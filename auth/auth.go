@@ -163,7 +163,12 @@ func (s *Service) issue(ctx context.Context, userID, kind string, ttl time.Durat
 	if ttl > 0 {
 		sess.ExpiresAt = now.Add(ttl)
 	}
-	_, err := s.Store.Update(ctx, func(tx parley.Tx) error { return tx.CreateSession(ctx, sess) })
+	_, err := s.Store.Update(ctx, func(tx parley.Tx) error {
+		if err := tx.DeleteExpiredSessions(ctx, now); err != nil {
+			return err
+		}
+		return tx.CreateSession(ctx, sess)
+	})
 	if err != nil {
 		return "", err
 	}

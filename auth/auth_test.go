@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,18 @@ func TestSessionsAndTokens(t *testing.T) {
 	now = now.Add(auth.SessionTTL + time.Second)
 	if _, err := env.Auth.Authenticate(ctx, sess, auth.KindSession); parley.ErrorCode(err) != parley.EUNAUTHORIZED {
 		t.Fatalf("expired session accepted: %v", err)
+	}
+	// The next sign-in sweeps expired sessions out of the store.
+	if _, _, err := env.Auth.Login(ctx, "israel2", fixture.Password); err != nil {
+		t.Fatal(err)
+	}
+	err = env.Store.View(ctx, func(tx parley.Tx) error {
+		h := sha256.Sum256([]byte(sess))
+		_, err := tx.SessionByHash(ctx, h[:])
+		return err
+	})
+	if parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Fatalf("expired session still stored: %v", err)
 	}
 	tok, err := env.Auth.IssueToken(ctx, "israel")
 	if err != nil {

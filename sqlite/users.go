@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"parley"
 )
@@ -98,6 +99,15 @@ func (t *Tx) SessionByHash(ctx context.Context, hash []byte) (*parley.Session, e
 func (t *Tx) DeleteSession(ctx context.Context, hash []byte) error {
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
 		return fmt.Errorf("sqlite: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes sessions that expired before now; API tokens
+// (no expiry) stay.
+func (t *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at != '' AND expires_at < ?`, fmtTime(now)); err != nil {
+		return fmt.Errorf("sqlite: delete expired sessions: %w", err)
 	}
 	return nil
 }
