@@ -1,6 +1,7 @@
 package http
 
 import (
+	"bytes"
 	"encoding/base64"
 	"net/http"
 
@@ -167,7 +168,12 @@ func (s *Server) apiBundle(w http.ResponseWriter, r *http.Request, u *parley.Use
 	if err != nil {
 		return nil, err
 	}
+	var buf bytes.Buffer
+	if err := b.WriteJSON(&buf); err != nil {
+		return nil, err
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", `attachment; filename="parley-bundle.json"`)
-	return nil, b.WriteJSON(w)
+	w.Write(buf.Bytes())
+	return nil, nil
 }
