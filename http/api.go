@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,6 +116,19 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request, u *parley.User
 		return nil, err
 	}
 	return map[string]string{"token": tok}, nil
+}
+
+// apiRevokeToken revokes the bearer token the request was made with.
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return nil, parley.Errorf(parley.EINVALID, "only a bearer token can be revoked here; sign out to end a session")
+	}
+	if err := s.Auth.Logout(r.Context(), strings.TrimSpace(tok)); err != nil {
+		return nil, err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil, nil
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {

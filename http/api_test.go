@@ -366,3 +366,13 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Fatalf("right password while limited: %d", code)
 	}
 }
+
+func TestRevokeToken(t *testing.T) {
+	e := newEnv(t)
+	e.must(t, 200, "israel", "GET", "/api/v1/me", nil)
+	if code, _ := e.do(t, "israel", "DELETE", "/api/v1/tokens/current", nil); code != 204 {
+		t.Fatalf("revoke: %d", code)
+	}
+	e.must(t, 401, "israel", "GET", "/api/v1/me", nil)
+	e.must(t, 200, "israel2", "GET", "/api/v1/me", nil)
+}

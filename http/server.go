@@ -52,6 +52,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/logout", s.apiLogout)
 	m.HandleFunc("GET /api/v1/me", s.api(s.apiMe))
 	m.HandleFunc("POST /api/v1/tokens", s.api(s.apiToken))
+	m.HandleFunc("DELETE /api/v1/tokens/current", s.api(s.apiRevokeToken))
 	m.HandleFunc("POST /api/v1/users", s.api(s.apiCreateUser))
 	m.HandleFunc("GET /api/v1/talks", s.api(s.apiListTalks))
 	m.HandleFunc("POST /api/v1/talks", s.api(s.apiCreateTalks))
