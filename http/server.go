@@ -117,7 +117,10 @@ func (c *captureWriter) WriteHeader(status int)      { c.status = status }
 // Serve runs the server on ln until ctx is cancelled, then shuts down
 // gracefully.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	// No WriteTimeout: event streams stay open. Bodies are small (≤ 256 KiB),
+	// so a slow sender gets 30 s for a whole request.
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
