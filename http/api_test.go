@@ -1,8 +1,11 @@
 package http_test
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"parley"
+	parleyhttp "parley/http"
 	"parley/internal/fixture"
 	"parley/talks"
 )
@@ -375,4 +379,53 @@ func TestRevokeToken(t *testing.T) {
 	}
 	e.must(t, 401, "israel", "GET", "/api/v1/me", nil)
 	e.must(t, 200, "israel2", "GET", "/api/v1/me", nil)
+}
+
+// TestEventStreamOutlivesReadTimeout runs the real server with a short
+// request read timeout and checks that an open stream still delivers.
+func TestEventStreamOutlivesReadTimeout(t *testing.T) {
+	fx := fixture.New(t)
+	s := parleyhttp.NewServer(fx.Talks, fx.Auth, fx.Bus)
+	s.ReadTimeout = 200 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Serve(ctx, ln)
+	tok, _ := fx.Auth.IssueToken(ctx, "israel")
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+ln.Addr().String()+"/api/v1/events?last_event_id=0", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			got <- sc.Text()
+		}
+		close(got)
+	}()
+	time.Sleep(600 * time.Millisecond) // well past the read timeout
+	if _, err := fx.Talks.Post(ctx, fx.U("israel"), fx.TalksID, "caucus:israel", talks.NewMessage{Text: "still here"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(3 * time.Second)
+	for {
+		select {
+		case line, ok := <-got:
+			if !ok {
+				t.Fatal("stream closed")
+			}
+			if strings.Contains(line, "still here") {
+				return
+			}
+		case <-deadline:
+			t.Fatal("message not delivered after the read timeout")
+		}
+	}
 }

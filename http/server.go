@@ -31,6 +31,8 @@ type Server struct {
 	SecureCookies bool
 	// HeartbeatEvery is how often an idle event stream gets a comment line.
 	HeartbeatEvery time.Duration
+	// ReadTimeout bounds reading a whole request; event streams lift it.
+	ReadTimeout time.Duration
 
 	mux     *http.ServeMux
 	limiter *ipLimiter
@@ -39,7 +41,7 @@ type Server struct {
 
 // NewServer wires the routes.
 func NewServer(ts *talks.Service, as *auth.Service, bus parley.EventBus) *Server {
-	s := &Server{Talks: ts, Auth: as, Bus: bus, Log: slog.Default(), HeartbeatEvery: 25 * time.Second,
+	s := &Server{Talks: ts, Auth: as, Bus: bus, Log: slog.Default(), HeartbeatEvery: 25 * time.Second, ReadTimeout: 30 * time.Second,
 		mux: http.NewServeMux(), limiter: newIPLimiter(rate.Every(2*time.Second), 10)}
 	s.pages = mustLoadPages()
 	s.routes()
@@ -118,8 +120,8 @@ func (c *captureWriter) WriteHeader(status int)      { c.status = status }
 // gracefully.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// No WriteTimeout: event streams stay open. Bodies are small (≤ 256 KiB),
-	// so a slow sender gets 30 s for a whole request.
-	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+	// so a slow sender gets ReadTimeout for a whole request.
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: s.ReadTimeout, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
