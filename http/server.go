@@ -31,7 +31,8 @@ type Server struct {
 	SecureCookies bool
 	// HeartbeatEvery is how often an idle event stream gets a comment line.
 	HeartbeatEvery time.Duration
-	// ReadTimeout bounds reading a whole request; event streams lift it.
+	// ReadTimeout bounds reading a whole request (headers and body); open
+	// event streams are not cut by it.
 	ReadTimeout time.Duration
 
 	mux     *http.ServeMux
