@@ -306,7 +306,9 @@ func (p *Profile) validate(d *Domain, strict bool, fn fieldNames) error {
 		for i, o := range pkg {
 			u += c[i][o]
 		}
-		p.Reservation = FromFixed(u)
+		// Weights may sum to 1 within a tolerance, so a bid's utility may
+		// stray just past [0,1].
+		p.Reservation = min(max(FromFixed(u), 0), 1)
 	}
 	if math.IsNaN(p.Reservation) || p.Reservation < 0 || p.Reservation > 1 {
 		return fmt.Errorf("reservation: %v not in [0,1]", p.Reservation)

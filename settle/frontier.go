@@ -3,6 +3,7 @@ package settle
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -84,9 +85,13 @@ func (s *Space) ParetoByEnumeration(ctx context.Context) (*Frontier, error) {
 	cur := &pset{n: np}
 	var err error
 	flush := func() {
-		cur = cur.filter()
+		if cur, err = cur.filterCtx(ctx); err != nil {
+			return
+		}
 		run.appendSet(cur)
-		run = run.filter()
+		if run, err = run.filterCtx(ctx); err != nil {
+			return
+		}
 		cur = &pset{n: np}
 	}
 	eerr := s.enumerate(func(idx uint64, _ Package, u []int64) bool {
@@ -98,16 +103,19 @@ func (s *Space) ParetoByEnumeration(ctx context.Context) (*Frontier, error) {
 				return false
 			}
 			flush()
+			return err == nil
 		}
 		return true
 	})
 	if eerr != nil {
 		return nil, eerr
 	}
+	if err == nil {
+		flush()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("settle: pareto: %w", err)
 	}
-	flush()
 	f := &Frontier{Method: "enumerate", Points: make([]Outcome, run.len())}
 	for i := range f.Points {
 		pkg := make(Package, len(s.Domain.Issues))
@@ -152,6 +160,13 @@ func (p *pset) push(v []int64, ref, cnt uint64) {
 // every possible dominator of a point before it and equal vectors next to
 // each other; the first of equal vectors keeps its reference.
 func (p *pset) filter() *pset {
+	out, _ := p.filterCtx(context.Background())
+	return out
+}
+
+// filterCtx is filter that stops when ctx is done; the n-dimensional case
+// is quadratic in the worst case.
+func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 	order := make([]int32, p.len())
 	for i := range order {
 		order[i] = int32(i)
@@ -166,7 +181,12 @@ func (p *pset) filter() *pset {
 		return 0
 	})
 	out := &pset{n: p.n}
-	for _, i := range order {
+	for n, i := range order {
+		if n&4095 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		v := p.vec(int(i))
 		if k := out.len(); k > 0 && slices.Equal(out.vec(k-1), v) {
 			out.cnt[k-1] = addSat(out.cnt[k-1], p.cnt[i])
@@ -182,8 +202,25 @@ func (p *pset) filter() *pset {
 			continue
 		}
 		out.push(v, p.ref[i], p.cnt[i])
+		if out.len() > MaxFrontier {
+			return nil, errTooLarge()
+		}
 	}
-	return out
+	return out, nil
+}
+
+// MaxFrontier is the most points a frontier, or any partial frontier or
+// candidate set on the way to it, may hold (about 64 MiB of points for two
+// parties). Spaces where nearly every package is Pareto-optimal (exactly
+// opposed interests) exceed it; they get ErrFrontierTooLarge instead of
+// exhausting memory.
+var MaxFrontier = 1 << 21
+
+// ErrFrontierTooLarge reports a frontier over MaxFrontier points.
+var ErrFrontierTooLarge = errors.New("Pareto frontier too large")
+
+func errTooLarge() error {
+	return fmt.Errorf("%w: more than %d points (the parties' interests are so exactly opposed that nearly every package is Pareto-optimal; use fewer options)", ErrFrontierTooLarge, MaxFrontier)
 }
 
 // dominates reports whether some point of p weakly dominates v (v is known
@@ -207,7 +244,7 @@ func (p *pset) dominates(v []int64) bool {
 
 // issueSet returns the per-issue frontier of issue i: one entry per distinct
 // undominated contribution vector, referencing its first option.
-func (s *Space) issueSet(i int) *pset {
+func (s *Space) issueSet(ctx context.Context, i int) (*pset, error) {
 	np := len(s.Profiles)
 	p := &pset{n: np}
 	v := make([]int64, np)
@@ -217,7 +254,7 @@ func (s *Space) issueSet(i int) *pset {
 		}
 		p.push(v, uint64(o), 1)
 	}
-	return p.filter()
+	return p.filterCtx(ctx)
 }
 
 // mergeN is the n-party merge: Minkowski sum of the running frontier with
@@ -228,13 +265,23 @@ func (s *Space) issueSet(i int) *pset {
 func (s *Space) mergeN(ctx context.Context) (*Frontier, error) {
 	np, ni := len(s.Profiles), len(s.Domain.Issues)
 	levels := make([]*pset, ni)
-	levels[0] = s.issueSet(0)
+	var err error
+	if levels[0], err = s.issueSet(ctx, 0); err != nil {
+		return nil, fmt.Errorf("settle: pareto: %w", err)
+	}
 	v := make([]int64, np)
 	for i := 1; i < ni; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("settle: pareto: %w", err)
 		}
-		a, b := levels[i-1], s.issueSet(i)
+		a := levels[i-1]
+		b, err := s.issueSet(ctx, i)
+		if err != nil {
+			return nil, fmt.Errorf("settle: pareto: %w", err)
+		}
+		if a.len()*b.len() > 4*MaxFrontier {
+			return nil, fmt.Errorf("settle: pareto: %w", errTooLarge())
+		}
 		c := &pset{n: np}
 		for x := 0; x < a.len(); x++ {
 			for y := 0; y < b.len(); y++ {
@@ -245,7 +292,9 @@ func (s *Space) mergeN(ctx context.Context) (*Frontier, error) {
 				c.push(v, uint64(x)<<21|b.ref[y], mulSat(a.cnt[x], b.cnt[y]))
 			}
 		}
-		levels[i] = c.filter()
+		if levels[i], err = c.filterCtx(ctx); err != nil {
+			return nil, fmt.Errorf("settle: pareto: %w", err)
+		}
 	}
 	last := levels[ni-1]
 	f := &Frontier{Method: "merge", Points: make([]Outcome, last.len())}

@@ -24,7 +24,10 @@ type node2 struct {
 func (s *Space) merge2(ctx context.Context) (*Frontier, error) {
 	ni := len(s.Domain.Issues)
 	levels := make([][]node2, ni)
-	first := s.issueSet(0)
+	first, err := s.issueSet(ctx, 0)
+	if err != nil {
+		return nil, fmt.Errorf("settle: pareto: %w", err)
+	}
 	levels[0] = make([]node2, first.len())
 	for k := range levels[0] {
 		v := first.vec(k)
@@ -34,7 +37,13 @@ func (s *Space) merge2(ctx context.Context) (*Frontier, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("settle: pareto: %w", err)
 		}
-		levels[i] = mergeStep(levels[i-1], s.issueSet(i))
+		b, err := s.issueSet(ctx, i)
+		if err != nil {
+			return nil, fmt.Errorf("settle: pareto: %w", err)
+		}
+		if levels[i], err = mergeStep(ctx, levels[i-1], b); err != nil {
+			return nil, fmt.Errorf("settle: pareto: %w", err)
+		}
 	}
 	last := levels[ni-1]
 	f := &Frontier{Method: "merge", Points: make([]Outcome, len(last))}
@@ -55,7 +64,7 @@ func (s *Space) merge2(ctx context.Context) (*Frontier, error) {
 }
 
 // mergeStep returns the staircase of the Minkowski sum of a and b.
-func mergeStep(a []node2, b *pset) []node2 {
+func mergeStep(ctx context.Context, a []node2, b *pset) ([]node2, error) {
 	nb := b.len()
 	pos := make([]int32, nb) // next index into a for each head
 	heap := make([]int32, 0, nb)
@@ -96,7 +105,12 @@ func mergeStep(a []node2, b *pset) []node2 {
 		down(h)
 	}
 	out := make([]node2, 0, len(a)+nb)
-	for len(heap) > 0 {
+	for n := 0; len(heap) > 0; n++ {
+		if n&(1<<16-1) == 1<<16-1 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		j := heap[0]
 		u1, u2 := key(j)
 		x := pos[j]
@@ -105,6 +119,9 @@ func mergeStep(a []node2, b *pset) []node2 {
 			out[k-1].cnt = addSat(out[k-1].cnt, mulSat(a[x].cnt, b.cnt[j]))
 		case k == 0 || u2 > out[k-1].u2:
 			out = append(out, node2{u1: u1, u2: u2, prev: x, opt: int32(b.ref[j]), cnt: mulSat(a[x].cnt, b.cnt[j])})
+			if len(out) > MaxFrontier {
+				return nil, errTooLarge()
+			}
 		}
 		pos[j]++
 		if int(pos[j]) == len(a) {
@@ -113,5 +130,5 @@ func mergeStep(a []node2, b *pset) []node2 {
 		}
 		down(0)
 	}
-	return out
+	return out, nil
 }

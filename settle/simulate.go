@@ -127,6 +127,12 @@ func (b *bids) choose(p int, target float64) int32 {
 	return b.order[p][i]
 }
 
+// Simulation bounds, so that a typo cannot run for ever or exhaust memory.
+const (
+	MaxRounds = 1_000_000_000
+	MaxSample = 10_000_000
+)
+
 // Simulate runs a two-party negotiation between cfg.Agents on s, using the
 // frontier and Nash point of st (from Settle or Solve).
 func (s *Space) Simulate(ctx context.Context, st *Settlement, cfg SimConfig) (*SimResult, error) {
@@ -138,6 +144,9 @@ func (s *Space) Simulate(ctx context.Context, st *Settlement, cfg SimConfig) (*S
 	}
 	if cfg.Rounds < 0 || cfg.Time < 0 || cfg.Sample < 0 {
 		return nil, fmt.Errorf("settle: simulate: negative deadline or sample")
+	}
+	if cfg.Rounds > MaxRounds || cfg.Sample > MaxSample {
+		return nil, fmt.Errorf("settle: simulate: at most %d rounds and %d sampled packages", MaxRounds, MaxSample)
 	}
 	if cfg.Rounds == 0 {
 		cfg.Rounds = 1000
@@ -172,7 +181,11 @@ func (s *Space) Simulate(ctx context.Context, st *Settlement, cfg SimConfig) (*S
 	var err error
 	switch cfg.Protocol {
 	case AlternatingOffers:
-		agreed, err = s.alternate(ctx, b, cfg, &views, clock, res)
+		// With no package acceptable to both, nothing is offered: every
+		// offer would be below someone's reservation value.
+		if !st.NoAgreement {
+			agreed, err = s.alternate(ctx, b, cfg, &views, clock, res)
+		}
 	case SingleText:
 		agreed, err = s.singleText(ctx, b, st, cfg, &views, clock, res)
 	default:
@@ -250,7 +263,9 @@ func (s *Space) alternate(ctx context.Context, b *bids, cfg SimConfig, views *[2
 		x := b.choose(me, target)
 		if standing >= 0 {
 			uo := b.u[standing][me]
-			if uo >= b.u[x][me] || (final && uo >= resv[me]) {
+			// Never below the reservation value, whatever the agent's
+			// target: walking away is always better.
+			if uo >= resv[me] && (uo >= b.u[x][me] || final) {
 				res.AcceptedBy = me
 				return standing, nil
 			}

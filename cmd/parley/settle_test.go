@@ -209,7 +209,8 @@ func TestSettleNoAgreement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "no agreement after 10 rounds") || !strings.Contains(out, "no Nash point") {
+	// Nothing is acceptable to both, so nothing is offered.
+	if !strings.Contains(out, "no agreement after 0 rounds (0 offers)") || !strings.Contains(out, "no Nash point") {
 		t.Errorf("simulate output:\n%s", out)
 	}
 }
