@@ -140,7 +140,7 @@ func run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
 	if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT fn`); err != nil {
 		return fmt.Errorf("sqlite: savepoint: %w", err)
 	}
-	tx := &Tx{tx: sqlTx}
+	tx := &Tx{tx: sqlTx, shared: true}
 	if r.err = call(r, tx); r.err != nil {
 		if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO fn`); err != nil {
 			return fmt.Errorf("sqlite: rollback to savepoint: %w", err)

@@ -38,12 +38,12 @@ func (t *Tx) AppendEvent(ctx context.Context, e *parley.Event) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO events (seq, time, kind, talks_id, room, actor, data, salt, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := t.exec(ctx, `INSERT INTO events (seq, time, kind, talks_id, room, actor, data, salt, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, fmtTime(e.Time), e.Kind, e.Talks, e.Room, e.Actor, string(e.Data), salt[:], canon); err != nil {
 		return fmt.Errorf("sqlite: append event: %w", err)
 	}
 	for i, h := range hashes {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`, first+int64(i), h[:]); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`, first+int64(i), h[:]); err != nil {
 			return fmt.Errorf("sqlite: append event: hash: %w", err)
 		}
 	}
@@ -65,7 +65,7 @@ func (t *Tx) signCheckpoint(ctx context.Context, sign CheckpointFunc) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: checkpoint: %w", err)
 	}
-	if _, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?, ?)`, size, string(note)); err != nil {
+	if _, err := t.exec(ctx, `INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?, ?)`, size, string(note)); err != nil {
 		return fmt.Errorf("sqlite: checkpoint: %w", err)
 	}
 	return nil
@@ -82,7 +82,7 @@ func (t *Tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 		for i, idx := range chunk {
 			args[i] = idx
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
+		rows, err := t.query(ctx, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: read hashes: %w", err)
 		}
@@ -117,7 +117,7 @@ func (t *Tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 // LedgerSize returns the number of events in the log.
 func (t *Tx) LedgerSize(ctx context.Context) (int64, error) {
 	var n int64
-	if err := t.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: ledger size: %w", err)
 	}
 	return n, nil
@@ -140,7 +140,7 @@ func scanEntry(row interface{ Scan(...any) error }) (parley.LedgerEntry, error) 
 
 // EventsAfter returns up to limit events after seq, in order.
 func (t *Tx) EventsAfter(ctx context.Context, after int64, limit int) ([]parley.Event, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	rows, err := t.query(ctx, `SELECT `+eventCols+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: events: %w", err)
 	}
@@ -166,7 +166,7 @@ func (t *Tx) LedgerEntries(ctx context.Context, seqs []int64) ([]parley.LedgerEn
 		for i, s := range chunk {
 			args[i] = s
 		}
-		rows, err := t.tx.QueryContext(ctx, `SELECT `+eventCols+` FROM events WHERE seq IN (?`+strings.Repeat(",?", len(chunk)-1)+`) ORDER BY seq`, args...)
+		rows, err := t.query(ctx, `SELECT `+eventCols+` FROM events WHERE seq IN (?`+strings.Repeat(",?", len(chunk)-1)+`) ORDER BY seq`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: ledger entries: %w", err)
 		}
@@ -192,7 +192,7 @@ func (t *Tx) LedgerEntries(ctx context.Context, seqs []int64) ([]parley.LedgerEn
 // LatestCheckpoint returns the newest signed checkpoint.
 func (t *Tx) LatestCheckpoint(ctx context.Context) ([]byte, error) {
 	var note string
-	if err := t.tx.QueryRowContext(ctx, `SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1`).Scan(&note); err != nil {
+	if err := t.queryRow(ctx, `SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1`).Scan(&note); err != nil {
 		return nil, notFound("checkpoint", err)
 	}
 	return []byte(note), nil

@@ -11,16 +11,16 @@ import (
 
 // InsertMessage stores m (and m.Relay), numbering it within its room.
 func (t *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
-	if err := t.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE talks_id = ? AND room = ?`, m.TalksID, m.Room).Scan(&m.Seq); err != nil {
+	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE talks_id = ? AND room = ?`, m.TalksID, m.Room).Scan(&m.Seq); err != nil {
 		return fmt.Errorf("sqlite: insert message: %w", err)
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO messages (id, talks_id, room, seq, author, delegation, disclosure, text, created_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO messages (id, talks_id, room, seq, author, delegation, disclosure, text, created_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.TalksID, m.Room, m.Seq, m.Author, m.Delegation, m.Disclosure, m.Text, fmtTime(m.CreatedAt), m.EventSeq)
 	if err != nil {
 		return fmt.Errorf("sqlite: insert message: %w", err)
 	}
 	if r := m.Relay; r != nil {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO relays (message_id, mode, attribution, from_delegation, source_room, source_message, source_author, source_delegation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := t.exec(ctx, `INSERT INTO relays (message_id, mode, attribution, from_delegation, source_room, source_message, source_author, source_delegation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ID, r.Mode, r.Attribution, r.From, r.SourceRoom, r.SourceMessage, r.SourceAuthor, r.SourceDelegation)
 		if err != nil {
 			return fmt.Errorf("sqlite: insert relay: %w", err)
@@ -57,7 +57,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*parley.Message, error) {
 
 // Message returns one message of the talks with its full relay record.
 func (t *Tx) Message(ctx context.Context, talksID, id string) (*parley.Message, error) {
-	m, err := scanMessage(t.tx.QueryRowContext(ctx, messageSelect+`WHERE m.talks_id = ? AND m.id = ?`, talksID, id))
+	m, err := scanMessage(t.queryRow(ctx, messageSelect+`WHERE m.talks_id = ? AND m.id = ?`, talksID, id))
 	if err != nil {
 		return nil, notFound("message", err)
 	}
@@ -65,7 +65,7 @@ func (t *Tx) Message(ctx context.Context, talksID, id string) (*parley.Message, 
 }
 
 func (t *Tx) queryMessages(ctx context.Context, query string, args ...any) ([]parley.Message, error) {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
+	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: messages: %w", err)
 	}
@@ -96,7 +96,7 @@ func (t *Tx) Messages(ctx context.Context, talksID, room string, after, maxEvent
 // CountMessagesAfter counts a room's messages recorded after eventSeq.
 func (t *Tx) CountMessagesAfter(ctx context.Context, talksID, room string, eventSeq int64) (int, error) {
 	var n int
-	err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE talks_id = ? AND room = ? AND event_seq > ?`, talksID, room, eventSeq).Scan(&n)
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE talks_id = ? AND room = ? AND event_seq > ?`, talksID, room, eventSeq).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: count messages: %w", err)
 	}

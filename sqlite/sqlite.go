@@ -47,7 +47,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	// Writers take the write lock when they begin (read-only transactions
+	// do not), so that a write in another process between a batch's first
+	// read and first write waits instead of failing the batch.
+	q.Set("_txlock", "immediate")
+	// The path is escaped so that '?', '#' or '%' in a directory name are
+	// part of the file name, not URI syntax.
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
@@ -123,10 +129,34 @@ func (s *Store) View(ctx context.Context, fn func(parley.Tx) error) error {
 type Tx struct {
 	tx       *sql.Tx
 	readOnly bool
-	events   []parley.Event
+	// shared marks a write transaction that several callers' commands
+	// share: one caller's cancelled context must not interrupt a statement,
+	// since SQLite would then roll back everyone's work.
+	shared bool
+	events []parley.Event
 }
 
 var _ parley.Tx = (*Tx)(nil)
+
+// stmtCtx is the context statements run under.
+func (t *Tx) stmtCtx(ctx context.Context) context.Context {
+	if t.shared {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.stmtCtx(ctx), query, args...)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.stmtCtx(ctx), query, args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.stmtCtx(ctx), query, args...)
+}
 
 const timeFormat = time.RFC3339Nano
 

@@ -10,7 +10,7 @@ import (
 
 // CreateTalks stores new talks.
 func (t *Tx) CreateTalks(ctx context.Context, k *parley.Talks) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO talks (id, title, status, status_reason, status_by, status_at, plenary_open, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO talks (id, title, status, status_reason, status_by, status_at, plenary_open, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		k.ID, k.Title, k.Status, k.StatusReason, k.StatusBy, fmtTime(k.StatusAt), boolInt(k.PlenaryOpen), fmtTime(k.CreatedAt), k.CreatedBy)
 	if err != nil {
 		return fmt.Errorf("sqlite: create talks: %w", err)
@@ -33,7 +33,7 @@ func scanTalks(row interface{ Scan(...any) error }) (*parley.Talks, error) {
 
 // Talks looks talks up by id.
 func (t *Tx) Talks(ctx context.Context, id string) (*parley.Talks, error) {
-	k, err := scanTalks(t.tx.QueryRowContext(ctx, `SELECT `+talksCols+` FROM talks WHERE id = ?`, id))
+	k, err := scanTalks(t.queryRow(ctx, `SELECT `+talksCols+` FROM talks WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound("talks", err)
 	}
@@ -42,7 +42,7 @@ func (t *Tx) Talks(ctx context.Context, id string) (*parley.Talks, error) {
 
 // ListTalks returns all talks, oldest first.
 func (t *Tx) ListTalks(ctx context.Context) ([]parley.Talks, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+talksCols+` FROM talks ORDER BY created_at, id`)
+	rows, err := t.query(ctx, `SELECT `+talksCols+` FROM talks ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list talks: %w", err)
 	}
@@ -60,7 +60,7 @@ func (t *Tx) ListTalks(ctx context.Context) ([]parley.Talks, error) {
 
 // UpdateTalks writes the talks' status fields.
 func (t *Tx) UpdateTalks(ctx context.Context, k *parley.Talks) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE talks SET title = ?, status = ?, status_reason = ?, status_by = ?, status_at = ?, plenary_open = ? WHERE id = ?`,
+	_, err := t.exec(ctx, `UPDATE talks SET title = ?, status = ?, status_reason = ?, status_by = ?, status_at = ?, plenary_open = ? WHERE id = ?`,
 		k.Title, k.Status, k.StatusReason, k.StatusBy, fmtTime(k.StatusAt), boolInt(k.PlenaryOpen), k.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update talks: %w", err)
@@ -70,7 +70,7 @@ func (t *Tx) UpdateTalks(ctx context.Context, k *parley.Talks) error {
 
 // CreateDelegation stores a delegation; a slug taken in the talks is ECONFLICT.
 func (t *Tx) CreateDelegation(ctx context.Context, d *parley.Delegation) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO delegations (id, talks_id, slug, name, kind, presence, presence_reason, presence_by, presence_at, presence_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO delegations (id, talks_id, slug, name, kind, presence, presence_reason, presence_by, presence_at, presence_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.TalksID, d.Slug, d.Name, d.Kind, d.Presence, d.PresenceReason, d.PresenceBy, fmtTime(d.PresenceAt), d.PresenceSeq)
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return parley.Errorf(parley.ECONFLICT, "a delegation %q already exists in these talks", d.Slug)
@@ -83,7 +83,7 @@ func (t *Tx) CreateDelegation(ctx context.Context, d *parley.Delegation) error {
 
 // Delegations lists the talks' delegations: mediators, parties, observers.
 func (t *Tx) Delegations(ctx context.Context, talksID string) ([]parley.Delegation, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, talks_id, slug, name, kind, presence, presence_reason, presence_by, presence_at, presence_seq
+	rows, err := t.query(ctx, `SELECT id, talks_id, slug, name, kind, presence, presence_reason, presence_by, presence_at, presence_seq
 		FROM delegations WHERE talks_id = ?
 		ORDER BY CASE kind WHEN 'mediator' THEN 0 WHEN 'party' THEN 1 ELSE 2 END, name`, talksID)
 	if err != nil {
@@ -105,7 +105,7 @@ func (t *Tx) Delegations(ctx context.Context, talksID string) ([]parley.Delegati
 
 // UpdateDelegation writes the delegation's presence fields.
 func (t *Tx) UpdateDelegation(ctx context.Context, d *parley.Delegation) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE delegations SET name = ?, presence = ?, presence_reason = ?, presence_by = ?, presence_at = ?, presence_seq = ? WHERE id = ?`,
+	_, err := t.exec(ctx, `UPDATE delegations SET name = ?, presence = ?, presence_reason = ?, presence_by = ?, presence_at = ?, presence_seq = ? WHERE id = ?`,
 		d.Name, d.Presence, d.PresenceReason, d.PresenceBy, fmtTime(d.PresenceAt), d.PresenceSeq, d.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update delegation: %w", err)
@@ -115,7 +115,7 @@ func (t *Tx) UpdateDelegation(ctx context.Context, d *parley.Delegation) error {
 
 // AddMember puts a user in a delegation; a repeat is ECONFLICT.
 func (t *Tx) AddMember(ctx context.Context, m *parley.Member) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO members (delegation_id, user_id, role, title) VALUES (?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO members (delegation_id, user_id, role, title) VALUES (?, ?, ?, ?)`,
 		m.DelegationID, m.UserID, m.Role, m.Title)
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") || err != nil && strings.Contains(err.Error(), "PRIMARY KEY") {
 		return parley.Errorf(parley.ECONFLICT, "user is already a member of this delegation")
@@ -130,7 +130,7 @@ const memberSelect = `SELECT m.delegation_id, m.user_id, u.name, u.display_name,
 	FROM members m JOIN users u ON u.id = m.user_id JOIN delegations d ON d.id = m.delegation_id `
 
 func (t *Tx) memberships(ctx context.Context, where string, arg string) ([]parley.Membership, error) {
-	rows, err := t.tx.QueryContext(ctx, memberSelect+where+` ORDER BY d.talks_id, d.kind, d.name, CASE m.role WHEN 'head' THEN 0 WHEN 'negotiator' THEN 1 ELSE 2 END, u.display_name`, arg)
+	rows, err := t.query(ctx, memberSelect+where+` ORDER BY d.talks_id, d.kind, d.name, CASE m.role WHEN 'head' THEN 0 WHEN 'negotiator' THEN 1 ELSE 2 END, u.display_name`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: members: %w", err)
 	}

@@ -11,7 +11,7 @@ import (
 
 // CreateUser stores a new user; a taken name is ECONFLICT.
 func (t *Tx) CreateUser(ctx context.Context, u *parley.User) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO users (id, name, display_name, admin, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO users (id, name, display_name, admin, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Name, u.DisplayName, boolInt(u.Admin), u.PasswordHash, fmtTime(u.CreatedAt))
 	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
 		return parley.Errorf(parley.ECONFLICT, "user name %q is taken", u.Name)
@@ -38,7 +38,7 @@ func scanUser(row interface{ Scan(...any) error }) (*parley.User, error) {
 
 // UserByID looks a user up by id.
 func (t *Tx) UserByID(ctx context.Context, id string) (*parley.User, error) {
-	u, err := scanUser(t.tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound("user", err)
 	}
@@ -47,7 +47,7 @@ func (t *Tx) UserByID(ctx context.Context, id string) (*parley.User, error) {
 
 // UserByName looks a user up by login name.
 func (t *Tx) UserByName(ctx context.Context, name string) (*parley.User, error) {
-	u, err := scanUser(t.tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
+	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
 	if err != nil {
 		return nil, notFound("user", err)
 	}
@@ -56,7 +56,7 @@ func (t *Tx) UserByName(ctx context.Context, name string) (*parley.User, error) 
 
 // ListUsers returns all users ordered by name.
 func (t *Tx) ListUsers(ctx context.Context) ([]parley.User, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
+	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list users: %w", err)
 	}
@@ -74,7 +74,7 @@ func (t *Tx) ListUsers(ctx context.Context) ([]parley.User, error) {
 
 // CreateSession stores a session or token by the hash of its secret.
 func (t *Tx) CreateSession(ctx context.Context, s *parley.Session) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		s.TokenHash, s.UserID, s.Kind, fmtTime(s.CreatedAt), fmtTime(s.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("sqlite: create session: %w", err)
@@ -86,7 +86,7 @@ func (t *Tx) CreateSession(ctx context.Context, s *parley.Session) error {
 func (t *Tx) SessionByHash(ctx context.Context, hash []byte) (*parley.Session, error) {
 	var s parley.Session
 	var created, expires string
-	err := t.tx.QueryRowContext(ctx, `SELECT token_hash, user_id, kind, created_at, expires_at FROM sessions WHERE token_hash = ?`, hash).
+	err := t.queryRow(ctx, `SELECT token_hash, user_id, kind, created_at, expires_at FROM sessions WHERE token_hash = ?`, hash).
 		Scan(&s.TokenHash, &s.UserID, &s.Kind, &created, &expires)
 	if err != nil {
 		return nil, notFound("session", err)
@@ -97,7 +97,7 @@ func (t *Tx) SessionByHash(ctx context.Context, hash []byte) (*parley.Session, e
 
 // DeleteSession removes a session; removing a missing one is not an error.
 func (t *Tx) DeleteSession(ctx context.Context, hash []byte) error {
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
 		return fmt.Errorf("sqlite: delete session: %w", err)
 	}
 	return nil
@@ -106,7 +106,7 @@ func (t *Tx) DeleteSession(ctx context.Context, hash []byte) error {
 // DeleteExpiredSessions removes sessions that expired before now; API tokens
 // (no expiry) stay.
 func (t *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at != '' AND expires_at < ?`, fmtTime(now)); err != nil {
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at != '' AND expires_at < ?`, fmtTime(now)); err != nil {
 		return fmt.Errorf("sqlite: delete expired sessions: %w", err)
 	}
 	return nil
