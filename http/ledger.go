@@ -101,8 +101,8 @@ func (s *Server) apiConsistency(w http.ResponseWriter, r *http.Request, u *parle
 		if err != nil {
 			return err
 		}
-		if from < 1 || from > to {
-			return parley.Errorf(parley.EINVALID, "need 1 <= from <= to")
+		if from > to {
+			return parley.Errorf(parley.EINVALID, "need from <= to")
 		}
 		p, err = ledger.ProveConsistency(from, to, hr)
 		return err

@@ -202,7 +202,6 @@ func TestLedgerProofs(t *testing.T) {
 			fmt.Sprintf("proof/inclusion?index=%d", size),
 			"proof/inclusion?index=3&size=3",
 			fmt.Sprintf("proof/inclusion?index=0&size=%d", size+1),
-			"proof/consistency?from=0",
 			"proof/consistency?from=5&to=4",
 			fmt.Sprintf("proof/consistency?from=1&to=%d", size+1),
 			"proof/consistency?from=one",
@@ -212,6 +211,12 @@ func TestLedgerProofs(t *testing.T) {
 			e.must(t, 400, "israel", "GET", "/api/v1/ledger/"+q, nil)
 		}
 		e.must(t, 404, "israel", "GET", fmt.Sprintf("/api/v1/ledger/entries/%d", size+1), nil)
+		// From the empty tree the proof is empty, as RFC 6962 has it.
+		var p ledger.ConsistencyProof
+		json.Unmarshal(e.must(t, 200, "israel", "GET", "/api/v1/ledger/proof/consistency?from=0", nil), &p)
+		if p.From != 0 || len(p.Hashes) != 0 {
+			t.Errorf("proof from the empty tree: %+v", p)
+		}
 	})
 }
 

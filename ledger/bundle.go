@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"sort"
+	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -105,10 +106,16 @@ func (b Bundle) WriteJSON(w io.Writer) error {
 	return nil
 }
 
-// ParseBundle decodes bundle JSON strictly: unknown members and trailing
-// data are errors.
+// ParseBundle decodes bundle JSON strictly: unknown members, members
+// repeated or differing only in case, and trailing data are errors.
 func ParseBundle(data []byte) (Bundle, error) {
 	var b Bundle
+	// encoding/json keeps the last of duplicate members and matches names
+	// without regard to case, so a bundle could show one value to a reader
+	// and verify another: refuse such objects outright.
+	if err := checkMemberNames(data); err != nil {
+		return Bundle{}, fmt.Errorf("ledger: bundle: %w", err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
@@ -233,4 +240,53 @@ func decodeValue(b []byte) (any, error) {
 		return nil, errors.New("trailing data")
 	}
 	return v, nil
+}
+
+// checkMemberNames rejects any JSON object, at any depth, with two member
+// names that are equal ignoring case.
+func checkMemberNames(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	type frame struct {
+		object bool
+		names  map[string]bool
+		key    bool // the next string token is a member name
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if name, ok := tok.(string); ok && top != nil && top.object && top.key {
+			folded := strings.ToLower(name)
+			if top.names[folded] {
+				return fmt.Errorf("member %q appears twice (names are compared ignoring case)", name)
+			}
+			top.names[folded] = true
+			top.key = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, names: map[string]bool{}, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A value ended: in an object, a member name comes next.
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].key = true
+		}
+	}
 }

@@ -3,10 +3,12 @@ package ledger
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -80,6 +82,9 @@ func VerifyInclusion(p InclusionProof, leaf tlog.Hash, t tlog.Tree) error {
 	return nil
 }
 
+// emptyRoot is the RFC 6962 root of the empty tree, SHA-256 of nothing.
+var emptyRoot = tlog.Hash(sha256.Sum256(nil))
+
 // CheckConsistency checks that tree n extends tree old using p.
 func CheckConsistency(p ConsistencyProof, old, n tlog.Tree) error {
 	if p.To != 0 && (p.From != old.N || p.To != n.N) {
@@ -88,17 +93,20 @@ func CheckConsistency(p ConsistencyProof, old, n tlog.Tree) error {
 	switch {
 	case old.N > n.N:
 		return fmt.Errorf("ledger: old tree (size %d) is larger than new tree (size %d)", old.N, n.N)
-	case old.N == 0:
-		if len(p.Hashes) != 0 {
-			return errors.New("ledger: consistency proof from the empty tree must be empty")
-		}
-		return nil
 	case old.N == n.N:
 		if len(p.Hashes) != 0 {
 			return errors.New("ledger: consistency proof between equal sizes must be empty")
 		}
 		if old.Hash != n.Hash {
 			return fmt.Errorf("ledger: two different root hashes for tree size %d: log forked", n.N)
+		}
+		return nil
+	case old.N == 0:
+		if len(p.Hashes) != 0 {
+			return errors.New("ledger: consistency proof from the empty tree must be empty")
+		}
+		if old.Hash != emptyRoot {
+			return errors.New("ledger: the empty tree's root must be SHA-256 of nothing")
 		}
 		return nil
 	}
@@ -169,7 +177,7 @@ func ParseConsistencyProof(data []byte) (ConsistencyProof, error) {
 		if err := dec.Decode(&p); err != nil {
 			return ConsistencyProof{}, fmt.Errorf("ledger: consistency proof: %w", err)
 		}
-		if dec.More() {
+		if _, err := dec.Token(); err != io.EOF {
 			return ConsistencyProof{}, errors.New("ledger: consistency proof: trailing data after JSON")
 		}
 		if p.From < 0 || p.To < p.From {

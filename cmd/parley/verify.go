@@ -122,6 +122,15 @@ func verifyBundle(m *Main, path, vkey string) error {
 
 func verifyConsistency(m *Main, oldPath, newPath, proofPath, vkey string) error {
 	var files [3][]byte
+	stdin := 0
+	for _, path := range []string{oldPath, newPath, proofPath} {
+		if path == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return fmt.Errorf("verify: only one of --old, --new and --proof can be - (standard input)")
+	}
 	for i, path := range []string{oldPath, newPath, proofPath} {
 		data, err := readInput(m, path)
 		if err != nil {
