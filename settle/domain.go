@@ -362,8 +362,17 @@ func (s *Scoring) validate(is *Issue, strict bool) error {
 			}
 		}
 	}
-	if strict && is.Range != nil && len(s.Options) == 0 {
-		return fmt.Errorf("no points for range issue")
+	if strict && is.Range != nil {
+		if len(s.Options) == 0 {
+			return fmt.Errorf("no points for range issue")
+		}
+		// Scored value by value, every value needs its score, as for
+		// discrete options: a forgotten value must not silently score 0.
+		for k := range is.Len() {
+			if _, ok := s.Options[is.Label(k)]; !ok {
+				return fmt.Errorf("value %s has no score (give points for a piecewise-linear score instead)", is.Label(k))
+			}
+		}
 	}
 	return nil
 }

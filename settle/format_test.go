@@ -192,6 +192,7 @@ func TestBadFiles(t *testing.T) {
 		{"bid-missing", "b.json", gw(`{"drinks":0.5,"days":0.5}`, okUtil, `,"reservationBid":{"issuevalues":{"drinks":"beer"}}`), `reservationBid: missing issue "days"`},
 		{"yaml-weights", "a.yaml", "weights: {drinks: 0.7, days: 0.7}\nscores: {drinks: {beer: 1, wine: 0}, days: [[0, 0], [90, 1]]}\n", "settle: profile a.yaml: weights: weights sum to 1.4, want 1"},
 		{"yaml-unscored", "a.yaml", "weights: {drinks: 0.5, days: 0.5}\nscores: {drinks: {beer: 1}, days: [[0, 0], [90, 1]]}\n", `scores.drinks: option "wine" has no score`},
+		{"yaml-range-unscored", "a.yaml", "weights: {drinks: 0.5, days: 0.5}\nscores: {drinks: {beer: 1, wine: 0}, days: {\"3\": 1}}\n", `scores.days: value 0 has no score`},
 		{"yaml-unknown-field", "a.yaml", "weight: {drinks: 1}\n", "field weight not found"},
 		{"yaml-points-order", "a.yaml", "weights: {drinks: 0.5, days: 0.5}\nscores: {drinks: {beer: 1, wine: 0}, days: [[50, 0], [10, 1]]}\n", "scores.days: points[1]: value 10 not above 50"},
 		{"disagreement", "a.yaml", "reservation: 0.2\ndisagreement: 0.5\nweights: {drinks: 0.5, days: 0.5}\nscores: {drinks: {beer: 1, wine: 0}, days: [[0, 0], [90, 1]]}\n", "disagreement: 0.5 above the reservation value 0.2"},
