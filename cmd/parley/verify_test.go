@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"parley/ledger"
 )
 
@@ -228,9 +230,11 @@ func TestVerifyConsistency(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "ledger: verify: old tree (size 35) is larger than new tree (size 10)") {
 		t.Errorf("reversed: exit %d, stderr %q", code, errOut)
 	}
-	bad := append([]byte(nil), ledger.FormatProof(p.Hashes)...)
-	bad[0] ^= 1
-	badProof := f.write(t, "bad.txt", bad)
+	// Flip a bit of the first hash itself (flipping a byte of its base64
+	// text could turn it into '{' and so into a JSON parse error).
+	hashes := append([]tlog.Hash(nil), p.Hashes...)
+	hashes[0][0] ^= 1
+	badProof := f.write(t, "bad.txt", ledger.FormatProof(hashes))
 	_, errOut, code = runParley(t, "", "verify", "--old", cp1, "--new", cp2, "--proof", badProof, "--key", f.key)
 	if code != 1 || errOut != "parley: ledger: verify: tree of size 35 does not extend tree of size 10: consistency proof fails\n" {
 		t.Errorf("bad proof: exit %d, stderr %q", code, errOut)
