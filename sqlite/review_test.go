@@ -94,7 +94,7 @@ func TestCancelledCallerLeavesBatchIntact(t *testing.T) {
 				return err
 			}
 			// Cancelled in the middle of a long statement.
-			time.AfterFunc(20*time.Millisecond, cancel)
+			time.AfterFunc(5*time.Millisecond, cancel)
 			if err := sqlite.Busy(ctx, tx); err != nil {
 				return err
 			}
