@@ -48,14 +48,7 @@ func FuzzReadDomain(f *testing.F) {
 func FuzzReadProfile(f *testing.F) {
 	addSeeds(f, "party/host.json", "party/guest.json")
 	f.Add([]byte("weights: {drinks: 0.5, food: 0.2, music: 0.2, guests: 0.1}\nscores: {drinks: {beer: 1, wine: 0, juice: 0}, food: {chips: 1, finger-food: 0, buffet: 0}, music: {playlist: 1, dj: 0, band: 0}, guests: [[10, 0], [50, 1]]}\n"))
-	data, err := os.ReadFile(filepath.Join("testdata", "party", "domain.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	d, err := settle.ReadDomain("domain.json", data)
-	if err != nil {
-		f.Fatal(err)
-	}
+	d := partyDomain(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := settle.ReadProfile("fuzz", data, d)
 		if err != nil {
@@ -75,14 +68,7 @@ func FuzzReadProfile(f *testing.F) {
 func FuzzReadPackage(f *testing.F) {
 	f.Add([]byte(`{"issuevalues":{"drinks":"juice","food":"chips","guests":30,"music":"dj"}}`))
 	f.Add([]byte("drinks: beer\nguests: 1e400\n"))
-	data, err := os.ReadFile(filepath.Join("testdata", "party", "domain.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	d, err := settle.ReadDomain("domain.json", data)
-	if err != nil {
-		f.Fatal(err)
-	}
+	d := partyDomain(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pkg, err := settle.ReadPackage("fuzz", data, d)
 		if err != nil {
@@ -92,4 +78,18 @@ func FuzzReadPackage(f *testing.F) {
 			t.Fatalf("package %v has the wrong length", pkg)
 		}
 	})
+}
+
+// partyDomain reads the party domain the profile and package fuzzers use.
+func partyDomain(f *testing.F) *settle.Domain {
+	f.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "party", "domain.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	d, err := settle.ReadDomain("domain.json", data)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return d
 }
