@@ -18,6 +18,9 @@ const (
 	ETOOLARGE     = "too_large"    // the input is over a size limit
 	EUNAUTHORIZED = "unauthorized" // no valid credentials were presented
 	ERATELIMIT    = "rate_limited" // too many attempts
+	EUNSUPPORTED  = "unsupported"  // the input comes in a format or media type not accepted here
+	ESTORAGEFULL  = "storage_full" // the store has no room left for writes; reads still work
+	EUNAVAILABLE  = "unavailable"  // the store is busy or unreachable; retrying later may succeed
 )
 
 // Error is an application error whose Message is safe to show to users.
@@ -48,6 +51,13 @@ func ErrorCode(err error) string {
 	}
 }
 
+// Retryable reports whether err is a failure of the moment (storage full or
+// unavailable) that a client may retry later.
+func Retryable(err error) bool {
+	c := ErrorCode(err)
+	return c == ESTORAGEFULL || c == EUNAVAILABLE
+}
+
 // ErrorMessage returns the user-facing message of err; internal errors get a
 // generic message so that their details never leak.
 func ErrorMessage(err error) string {
@@ -59,5 +69,20 @@ func ErrorMessage(err error) string {
 		return e.Message
 	default:
 		return "internal error"
+	}
+}
+
+// ErrorDetail returns the message of an *Error, or the whole text of any
+// other error: for operators at the command line, who may see what users
+// may not.
+func ErrorDetail(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Message
+	default:
+		return err.Error()
 	}
 }

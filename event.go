@@ -8,7 +8,8 @@ import (
 // Event is one recorded action: appended to the ledger and applied to the
 // store in one transaction, then published to live subscribers.
 type Event struct {
-	// Seq numbers events from 1; the ledger leaf index is Seq-1.
+	// Seq numbers events from 1 in ledger order; the leaf index is Seq-1.
+	// Everywhere in parley, "seq" alone means this ledger sequence number.
 	Seq   int64           `json:"seq"`
 	Time  time.Time       `json:"time"`
 	Kind  string          `json:"kind"`
@@ -18,15 +19,59 @@ type Event struct {
 	Data  json.RawMessage `json:"data"`
 }
 
-// Event kinds.
+// Event kinds, each with the payload its Data holds.
 const (
-	EventUserCreated     = "user.created"
-	EventTalksCreated    = "talks.created"
-	EventTalksStatus     = "talks.status"
-	EventDelegationAdded = "delegation.added"
-	EventMemberAdded     = "member.added"
-	EventPresenceChanged = "delegation.presence"
-	EventPlenaryChanged  = "plenary.changed"
-	EventMessagePosted   = "message.posted"
-	EventRelayRecorded   = "relay.recorded"
+	EventUserCreated     = "user.created"        // UserCreated
+	EventTalksCreated    = "talks.created"       // Talks
+	EventTalksStatus     = "talks.status"        // StatusChanged
+	EventDelegationAdded = "delegation.added"    // Delegation
+	EventMemberAdded     = "member.added"        // Member
+	EventPresenceChanged = "delegation.presence" // PresenceChanged
+	EventPlenaryChanged  = "plenary.changed"     // PlenaryChanged
+	EventMessagePosted   = "message.posted"      // Message, as the room's readers see it
+	EventRelayRecorded   = "relay.recorded"      // RelayRecorded, in the mediators room
 )
+
+// UserCreated is the payload of a user.created event: nothing secret.
+type UserCreated struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Admin bool   `json:"admin,omitempty"`
+}
+
+// StatusChanged is the payload of a talks.status event.
+type StatusChanged struct {
+	Status TalksStatus `json:"status"`
+	Action string      `json:"action"`
+	Reason string      `json:"reason"`
+}
+
+// PresenceChanged is the payload of a delegation.presence event.
+type PresenceChanged struct {
+	Delegation string   `json:"delegation"`
+	Presence   Presence `json:"presence"`
+	Action     string   `json:"action"`
+	Reason     string   `json:"reason"`
+	// Previous is the seq of the delegation's previous presence change (0
+	// for none): for a party re-engaging, its withdrawal, after which what
+	// reached its caucus was held for it.
+	Previous int64 `json:"previous"`
+}
+
+// PlenaryChanged is the payload of a plenary.changed event.
+type PlenaryChanged struct {
+	Open bool `json:"open"`
+}
+
+// RelayRecorded is the payload of a relay.recorded event: the mediators'
+// record of where a relayed message came from.
+type RelayRecorded struct {
+	Message          string      `json:"message"`
+	Room             string      `json:"room"`
+	Mode             RelayMode   `json:"mode"`
+	Attribution      Attribution `json:"attribution"`
+	SourceRoom       string      `json:"source_room"`
+	SourceMessage    string      `json:"source_message"`
+	SourceAuthor     string      `json:"source_author"`
+	SourceDelegation string      `json:"source_delegation"`
+}

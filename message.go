@@ -1,6 +1,9 @@
 package parley
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Disclosure says how far a message may travel beyond its room.
 type Disclosure string
@@ -20,9 +23,6 @@ func (d Disclosure) Valid() bool {
 	return d == MediatorOnly || d == Relayable || d == Public
 }
 
-// MaxMessageBytes is the largest message text accepted.
-const MaxMessageBytes = 64 << 10
-
 // RelayMode says whether a relay passes the text on as it is or reworded.
 type RelayMode string
 
@@ -41,12 +41,19 @@ const (
 	Anonymous  Attribution = "anonymous"
 )
 
+// Valid reports whether m is a known relay mode.
+func (m RelayMode) Valid() bool { return m == Verbatim || m == Paraphrase }
+
+// Valid reports whether a is a known attribution.
+func (a Attribution) Valid() bool { return a == Attributed || a == Anonymous }
+
 // Message is text posted in a room, as one viewer may see it.
 type Message struct {
-	ID         string     `json:"id"`
-	TalksID    string     `json:"talks_id"`
-	Room       string     `json:"room"`
-	Seq        int64      `json:"seq"`
+	ID      string `json:"id"`
+	TalksID string `json:"talks_id"`
+	Room    string `json:"room"`
+	// RoomSeq numbers the room's messages from 1; listings page by it.
+	RoomSeq    int64      `json:"room_seq"`
 	Author     string     `json:"author"`
 	AuthorName string     `json:"author_name"`
 	Delegation string     `json:"delegation"`
@@ -56,6 +63,30 @@ type Message struct {
 	// EventSeq is the ledger event that recorded the message.
 	EventSeq int64  `json:"event_seq"`
 	Relay    *Relay `json:"relay,omitempty"`
+}
+
+// Validate checks the message's text, its disclosure and, for a relayed
+// copy, the relay's mode and attribution. Mediator-only words belong where
+// only their author's side and the mediators can read them.
+func (m *Message) Validate() error {
+	if err := CheckText("text", m.Text, MaxMessageBytes); err != nil {
+		return err
+	}
+	if !m.Disclosure.Valid() {
+		return Errorf(EINVALID, "disclosure must be mediator-only, relayable or public, not %q", m.Disclosure)
+	}
+	if m.Disclosure == MediatorOnly && m.Room != RoomMediators && !strings.HasPrefix(m.Room, CaucusPrefix) {
+		return Errorf(EINVALID, "mediator-only messages belong in a caucus or the mediators room, not %s", m.Room)
+	}
+	if r := m.Relay; r != nil {
+		if !r.Mode.Valid() {
+			return Errorf(EINVALID, "mode must be verbatim or paraphrase, not %q", r.Mode)
+		}
+		if !r.Attribution.Valid() {
+			return Errorf(EINVALID, "attribution must be attributed or anonymous, not %q", r.Attribution)
+		}
+	}
+	return nil
 }
 
 // Relay describes how a relayed message reached its room. Recipients see
@@ -71,13 +102,4 @@ type Relay struct {
 	SourceMessage    string `json:"source_message,omitempty"`
 	SourceAuthor     string `json:"source_author,omitempty"`
 	SourceDelegation string `json:"source_delegation,omitempty"`
-}
-
-// RelayLink is the mediators' record of where a relayed message came from.
-type RelayLink struct {
-	MessageID        string
-	SourceRoom       string
-	SourceMessage    string
-	SourceAuthor     string
-	SourceDelegation string
 }

@@ -8,10 +8,18 @@ import (
 )
 
 // Store opens transactions over parley's persistent state. Implementations
-// hold no rules: authorisation and lifecycle live in package talks.
+// hold no rules: authorisation and lifecycle live in package talks, and what
+// an event adds to the ledger is computed in package eventlog. A store only
+// persists rows and hashes and reads them back.
+//
+// A store reports a missing row as ENOTFOUND, a violated uniqueness
+// constraint as ECONFLICT, a full disk as ESTORAGEFULL and a store that is
+// busy or unreachable as EUNAVAILABLE; anything else is internal.
 type Store interface {
-	// Update runs fn in one write transaction. The events fn appends are
-	// committed with its other writes, or not at all, and are returned.
+	// Update runs fn in one write transaction. The events fn appends (with
+	// InsertEntry) are committed with its other writes, or not at all, and
+	// are returned. Before committing, the store calls its sealer once, so
+	// that one checkpoint covers every command of the transaction.
 	Update(ctx context.Context, fn func(Tx) error) ([]Event, error)
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
@@ -19,15 +27,13 @@ type Store interface {
 	Close() error
 }
 
-// Tx is the narrow set of reads and writes a transaction offers. Lookups of
-// a missing row return an ENOTFOUND *Error.
+// Sealer finishes a write transaction that appended events, inside it: it
+// signs a checkpoint of the new tree and stores it.
+type Sealer func(ctx context.Context, tx LedgerTx) error
+
+// Tx is the narrow set of reads and writes a transaction offers.
 type Tx interface {
 	LedgerTx
-
-	// AppendEvent assigns e.Seq, records e in the ledger and stores it.
-	AppendEvent(ctx context.Context, e *Event) error
-	// EventsAfter returns up to limit events with Seq > after, in order.
-	EventsAfter(ctx context.Context, after int64, limit int) ([]Event, error)
 
 	CreateUser(ctx context.Context, u *User) error
 	UserByID(ctx context.Context, id string) (*User, error)
@@ -35,6 +41,8 @@ type Tx interface {
 	ListUsers(ctx context.Context) ([]User, error)
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByHash(ctx context.Context, hash []byte) (*Session, error)
+	// Sessions lists the user's sessions and tokens, newest first.
+	Sessions(ctx context.Context, userID string) ([]Session, error)
 	DeleteSession(ctx context.Context, hash []byte) error
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
@@ -55,11 +63,13 @@ type Tx interface {
 	// Memberships returns the user's memberships with the talks id of each.
 	Memberships(ctx context.Context, userID string) ([]Membership, error)
 
-	// InsertMessage assigns m.Seq within its room and stores m and m.Relay.
+	// LastRoomSeq returns the RoomSeq of the room's newest message, 0 for none.
+	LastRoomSeq(ctx context.Context, talksID, room string) (int64, error)
+	// InsertMessage stores m and m.Relay; m.RoomSeq and m.EventSeq are set.
 	InsertMessage(ctx context.Context, m *Message) error
 	// Message returns a message with its full relay record.
 	Message(ctx context.Context, talksID, id string) (*Message, error)
-	// Messages lists a room's messages with Seq > after and, when
+	// Messages lists a room's messages with RoomSeq > after and, when
 	// maxEventSeq > 0, EventSeq <= maxEventSeq, oldest first.
 	Messages(ctx context.Context, talksID, room string, after, maxEventSeq int64, limit int) ([]Message, error)
 	// CountMessagesAfter counts a room's messages whose EventSeq is above
@@ -68,6 +78,11 @@ type Tx interface {
 	// SearchMessages finds messages whose text contains q in the given
 	// rooms; hidden maps a room to a maximum EventSeq as in Messages.
 	SearchMessages(ctx context.Context, talksID string, rooms []string, hidden map[string]int64, q string, limit int) ([]Message, error)
+
+	// Setting returns a deployment setting, ENOTFOUND when unset.
+	Setting(ctx context.Context, name string) (string, error)
+	// PutSetting sets a deployment setting.
+	PutSetting(ctx context.Context, name, value string) error
 }
 
 // Membership is a Member together with the talks it belongs to.
@@ -86,16 +101,27 @@ type LedgerEntry struct {
 	Canonical []byte
 }
 
-// LedgerTx is the ledger part of a transaction: stored tree hashes, the
-// salted events and the signed checkpoints.
+// LedgerTx is the ledger part of a transaction: it persists and reads back
+// salted events, tree hashes and signed checkpoints, computing none of them.
 type LedgerTx interface {
 	// ReadHashes returns stored tree hashes by tlog stored-hash index.
 	ReadHashes(indexes []int64) ([]tlog.Hash, error)
-	// LedgerSize returns the number of leaves in the log.
+	// LedgerSize returns the number of events (leaves) in the log.
 	LedgerSize(ctx context.Context) (int64, error)
-	// LedgerEntries returns the events with the given sequence numbers.
+	// InsertEntry stores one event as the ledger holds it. Its Seq must be
+	// LedgerSize()+1.
+	InsertEntry(ctx context.Context, le *LedgerEntry) error
+	// InsertHashes stores tree hashes at consecutive stored-hash indexes
+	// from first on.
+	InsertHashes(ctx context.Context, first int64, hashes []tlog.Hash) error
+	// LedgerEntries returns the events with the given sequence numbers, in
+	// ascending order; a missing one is ENOTFOUND.
 	LedgerEntries(ctx context.Context, seqs []int64) ([]LedgerEntry, error)
+	// EventsAfter returns up to limit events with Seq > after, in order.
+	EventsAfter(ctx context.Context, after int64, limit int) ([]Event, error)
+	// InsertCheckpoint stores a signed checkpoint of the tree of that size.
+	InsertCheckpoint(ctx context.Context, size int64, note []byte) error
 	// LatestCheckpoint returns the newest signed checkpoint note, or
-	// ENOTFOUND when the log is empty.
+	// ENOTFOUND when none was signed.
 	LatestCheckpoint(ctx context.Context) ([]byte, error)
 }

@@ -31,6 +31,31 @@ type Talks struct {
 	CreatedBy    string      `json:"created_by"`
 }
 
+// Valid reports whether s is a known status.
+func (s TalksStatus) Valid() bool {
+	return s == TalksActive || s == TalksSuspended || s == TalksConcluded || s == TalksCollapsed
+}
+
+// Validate checks the talks' fields.
+func (t *Talks) Validate() error {
+	if err := CheckText("title", t.Title, MaxTitleBytes); err != nil {
+		return err
+	}
+	if !t.Status.Valid() {
+		return Errorf(EINVALID, "status %q is not one of active, suspended, concluded, collapsed", t.Status)
+	}
+	return CheckOptional("status_reason", t.StatusReason, MaxReasonBytes)
+}
+
+// CheckTerminal refuses any change to concluded or collapsed talks: they
+// are read-only.
+func (t *Talks) CheckTerminal() error {
+	if t.Terminal() {
+		return Errorf(ECONFLICT, "the talks are %s and can no longer change", t.Status)
+	}
+	return nil
+}
+
 // Terminal reports whether the talks can no longer change.
 func (t *Talks) Terminal() bool {
 	return t.Status == TalksConcluded || t.Status == TalksCollapsed
@@ -78,6 +103,29 @@ type Delegation struct {
 	PresenceSeq int64 `json:"-"`
 }
 
+// Validate checks the delegation's name, slug and kind.
+func (d *Delegation) Validate() error {
+	if err := CheckText("name", d.Name, MaxNameBytes); err != nil {
+		return err
+	}
+	if !d.Kind.Valid() {
+		return Errorf(EINVALID, "kind must be party, mediator or observer, not %q", d.Kind)
+	}
+	if !ValidSlug(d.Slug) {
+		return Errorf(EINVALID, "slug %q must be 1-%d lowercase letters, digits or dashes", d.Slug, MaxSlugBytes)
+	}
+	return CheckOptional("presence_reason", d.PresenceReason, MaxReasonBytes)
+}
+
+// CheckEngaged refuses what a mediator that has suspended its mediation may
+// not do: relay, manage the talks, or post outside the mediators room.
+func (d *Delegation) CheckEngaged() error {
+	if d.Kind == KindMediator && d.Presence == PresenceSuspended {
+		return Errorf(ECONFLICT, "%s has suspended its mediation; resume it first", d.Name)
+	}
+	return nil
+}
+
 // MemberRole is a person's role within a delegation.
 type MemberRole string
 
@@ -101,6 +149,14 @@ type Member struct {
 	DisplayName  string     `json:"display_name"`
 	Role         MemberRole `json:"role"`
 	Title        string     `json:"title,omitempty"`
+}
+
+// Validate checks the member's role and title.
+func (m *Member) Validate() error {
+	if !m.Role.Valid() {
+		return Errorf(EINVALID, "role must be head, negotiator or staff, not %q", m.Role)
+	}
+	return CheckOptional("title", m.Title, MaxTitleBytes)
 }
 
 // Room names that are not caucuses.
@@ -146,8 +202,8 @@ func Slugify(name string) string {
 		}
 	}
 	s := strings.TrimSuffix(b.String(), "-")
-	if len(s) > 40 {
-		s = strings.TrimSuffix(s[:40], "-")
+	if len(s) > MaxSlugBytes {
+		s = strings.TrimSuffix(s[:MaxSlugBytes], "-")
 	}
 	return s
 }
@@ -157,6 +213,11 @@ func CheckText(field, s string, max int) error {
 	if strings.TrimSpace(s) == "" {
 		return Errorf(EINVALID, "%s is required", field)
 	}
+	return CheckOptional(field, s, max)
+}
+
+// CheckOptional validates an optional, bounded free-text field.
+func CheckOptional(field, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return Errorf(EINVALID, "%s is not valid UTF-8", field)
 	}

@@ -13,10 +13,22 @@ type User struct {
 	PasswordHash string `json:"-"`
 }
 
+// Validate checks the login name and display name.
+func (u *User) Validate() error {
+	if !ValidSlug(u.Name) {
+		return Errorf(EINVALID, "user name %q must be 1-%d lowercase letters, digits or dashes", u.Name, MaxSlugBytes)
+	}
+	return CheckText("display_name", u.DisplayName, MaxNameBytes)
+}
+
 // Session is a signed-in browser session or an API token; only the SHA-256
 // of its secret is stored.
 type Session struct {
 	TokenHash []byte
+	// ID names the session or token publicly, to list and revoke it by.
+	ID string
+	// Name is what its owner called a token.
+	Name      string
 	UserID    string
 	Kind      string // "session" or "token"
 	CreatedAt time.Time

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"runtime"
 	"strings"
 	"sync"
@@ -14,12 +13,8 @@ import (
 	"parley"
 )
 
-// Session lifetimes.
-const (
-	SessionTTL = 12 * time.Hour
-	// MinPassword is the shortest password accepted.
-	MinPassword = 10
-)
+// SessionTTL is how long a browser session lasts.
+const SessionTTL = 12 * time.Hour
 
 // Token kinds.
 const (
@@ -27,67 +22,27 @@ const (
 	KindToken   = "token"
 )
 
-// Service creates users and checks credentials.
+// Service checks credentials and keeps sessions and tokens. Accounts are
+// created by package talks, like every other change that is recorded.
 type Service struct {
 	Store parley.Store
-	Bus   parley.EventBus
 	Now   func() time.Time
 }
 
 // New returns an auth service on store.
-func New(store parley.Store, bus parley.EventBus) *Service {
-	return &Service{Store: store, Bus: bus, Now: time.Now}
+func New(store parley.Store) *Service {
+	return &Service{Store: store, Now: time.Now}
 }
 
-// NewUser describes an account to create.
-type NewUser struct {
-	Name        string `json:"name"`
-	DisplayName string `json:"display_name"`
-	Password    string `json:"password"`
-	Admin       bool   `json:"admin"`
-}
-
-// CreateUser creates an account and records it in the ledger (without
-// anything secret).
-func (s *Service) CreateUser(ctx context.Context, actor string, nu NewUser) (*parley.User, error) {
-	nu.Name = strings.TrimSpace(nu.Name)
-	if !parley.ValidSlug(nu.Name) {
-		return nil, parley.Errorf(parley.EINVALID, "user name %q must be 1-40 lowercase letters, digits or dashes", nu.Name)
+// ValidatePassword checks a new password's length.
+func ValidatePassword(password string) error {
+	if len([]rune(password)) < parley.MinPasswordChars {
+		return parley.Errorf(parley.EINVALID, "password must be at least %d characters", parley.MinPasswordChars)
 	}
-	if nu.DisplayName == "" {
-		nu.DisplayName = nu.Name
+	if len(password) > parley.MaxPasswordBytes {
+		return parley.Errorf(parley.ETOOLARGE, "password is over %d bytes", parley.MaxPasswordBytes)
 	}
-	if err := parley.CheckText("display_name", nu.DisplayName, 200); err != nil {
-		return nil, err
-	}
-	if len(nu.Password) < MinPassword {
-		return nil, parley.Errorf(parley.EINVALID, "password must be at least %d characters", MinPassword)
-	}
-	if len(nu.Password) > 1024 {
-		return nil, parley.Errorf(parley.ETOOLARGE, "password is over 1024 bytes")
-	}
-	hash, err := HashPassword(nu.Password)
-	if err != nil {
-		return nil, err
-	}
-	u := &parley.User{ID: parley.NewID("u_"), Name: nu.Name, DisplayName: nu.DisplayName, Admin: nu.Admin, CreatedAt: s.Now().UTC(), PasswordHash: hash}
-	events, err := s.Store.Update(ctx, func(tx parley.Tx) error {
-		if err := tx.CreateUser(ctx, u); err != nil {
-			return err
-		}
-		data, err := json.Marshal(map[string]string{"id": u.ID, "name": u.Name})
-		if err != nil {
-			return err
-		}
-		return tx.AppendEvent(ctx, &parley.Event{Time: u.CreatedAt, Kind: parley.EventUserCreated, Actor: actor, Data: data})
-	})
-	if err != nil {
-		return nil, err
-	}
-	if s.Bus != nil {
-		s.Bus.Publish(events)
-	}
-	return u, nil
+	return nil
 }
 
 func hashToken(token string) []byte {
@@ -101,17 +56,24 @@ func newSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// errWrongLogin is the one answer to a wrong name or a wrong password.
+func errWrongLogin() error {
+	return parley.Errorf(parley.EUNAUTHORIZED, "wrong user name or password")
+}
+
 // Login checks a name and password and returns a new session secret.
-// Wrong names and wrong passwords get the same answer.
+// Wrong names and wrong passwords get the same answer, after the same work.
 func (s *Service) Login(ctx context.Context, name, password string) (string, *parley.User, error) {
 	var u *parley.User
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
-		var err error
-		u, err = tx.UserByName(ctx, name)
-		return err
-	})
-	if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
-		return "", nil, err
+	if parley.ValidSlug(name) && len(password) <= parley.MaxPasswordBytes {
+		err := s.Store.View(ctx, func(tx parley.Tx) error {
+			var err error
+			u, err = tx.UserByName(ctx, name)
+			return err
+		})
+		if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+			return "", nil, err
+		}
 	}
 	// Each check costs Argon2's memory: run no more at once than there are
 	// cores, so that a flood of sign-ins queues instead of exhausting memory.
@@ -123,13 +85,13 @@ func (s *Service) Login(ctx context.Context, name, password string) (string, *pa
 	}
 	if u == nil {
 		// Spend the same time as a real check so that names cannot be probed.
-		CheckPassword(dummyHash(), password)
-		return "", nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong user name or password")
+		VerifyPassword(dummyHash(), password)
+		return "", nil, errWrongLogin()
 	}
-	if !CheckPassword(u.PasswordHash, password) {
-		return "", nil, parley.Errorf(parley.EUNAUTHORIZED, "wrong user name or password")
+	if !VerifyPassword(u.PasswordHash, password) {
+		return "", nil, errWrongLogin()
 	}
-	token, err := s.issue(ctx, u.ID, KindSession, SessionTTL)
+	token, _, err := s.issue(ctx, u.ID, KindSession, "", SessionTTL)
 	return token, u, err
 }
 
@@ -142,24 +104,19 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-// IssueToken returns a new bearer token for the named user, for programs.
-func (s *Service) IssueToken(ctx context.Context, name string) (string, error) {
-	var u *parley.User
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
-		var err error
-		u, err = tx.UserByName(ctx, name)
-		return err
-	})
-	if err != nil {
-		return "", err
+// IssueToken returns a new bearer token for u, for programs, and its record.
+func (s *Service) IssueToken(ctx context.Context, u *parley.User, name string) (string, *parley.Session, error) {
+	name = strings.TrimSpace(name)
+	if err := parley.CheckOptional("name", name, parley.MaxNameBytes); err != nil {
+		return "", nil, err
 	}
-	return s.issue(ctx, u.ID, KindToken, 0)
+	return s.issue(ctx, u.ID, KindToken, name, 0)
 }
 
-func (s *Service) issue(ctx context.Context, userID, kind string, ttl time.Duration) (string, error) {
+func (s *Service) issue(ctx context.Context, userID, kind, name string, ttl time.Duration) (string, *parley.Session, error) {
 	secret := newSecret()
 	now := s.Now().UTC()
-	sess := &parley.Session{TokenHash: hashToken(secret), UserID: userID, Kind: kind, CreatedAt: now}
+	sess := &parley.Session{TokenHash: hashToken(secret), ID: parley.NewID("k_"), Name: name, UserID: userID, Kind: kind, CreatedAt: now}
 	if ttl > 0 {
 		sess.ExpiresAt = now.Add(ttl)
 	}
@@ -170,9 +127,9 @@ func (s *Service) issue(ctx context.Context, userID, kind string, ttl time.Durat
 		return tx.CreateSession(ctx, sess)
 	})
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return secret, nil
+	return secret, sess, nil
 }
 
 // Authenticate returns the user a session or token secret belongs to; kind
@@ -199,8 +156,41 @@ func (s *Service) Authenticate(ctx context.Context, secret, kind string) (*parle
 	return u, err
 }
 
-// Logout ends a session.
+// Logout ends the session or token whose secret is given.
 func (s *Service) Logout(ctx context.Context, secret string) error {
 	_, err := s.Store.Update(ctx, func(tx parley.Tx) error { return tx.DeleteSession(ctx, hashToken(secret)) })
+	return err
+}
+
+// Tokens lists u's bearer tokens, newest first.
+func (s *Service) Tokens(ctx context.Context, u *parley.User) ([]parley.Session, error) {
+	out := []parley.Session{}
+	err := s.Store.View(ctx, func(tx parley.Tx) error {
+		all, err := tx.Sessions(ctx, u.ID)
+		for _, x := range all {
+			if x.Kind == KindToken {
+				out = append(out, x)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// RevokeToken revokes one of u's bearer tokens by its id; another's token
+// is ENOTFOUND, like a missing one.
+func (s *Service) RevokeToken(ctx context.Context, u *parley.User, id string) error {
+	_, err := s.Store.Update(ctx, func(tx parley.Tx) error {
+		all, err := tx.Sessions(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, x := range all {
+			if x.ID == id && x.Kind == KindToken {
+				return tx.DeleteSession(ctx, x.TokenHash)
+			}
+		}
+		return parley.Errorf(parley.ENOTFOUND, "token not found")
+	})
 	return err
 }

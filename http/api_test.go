@@ -25,24 +25,24 @@ func TestLifecycleAPI(t *testing.T) {
 	e.must(t, 400, "qatar", "POST", status, map[string]string{"action": "suspend"})
 	e.must(t, 403, "israel", "POST", status, map[string]string{"action": "suspend", "reason": "x"})
 	e.must(t, 409, "qatar", "POST", status, map[string]string{"action": "resume"})
-	out := e.must(t, 201, "qatar", "POST", status, map[string]string{"action": "suspend", "reason": "deadlock on phase two"})
+	out := e.must(t, 200, "qatar", "POST", status, map[string]string{"action": "suspend", "reason": "deadlock on phase two"})
 	var k parley.Talks
 	json.Unmarshal(out, &k)
 	if k.Status != parley.TalksSuspended || k.StatusReason != "deadlock on phase two" {
 		t.Fatalf("suspended talks: %s", out)
 	}
-	e.must(t, 201, "qatar", "POST", status, map[string]string{"action": "resume"})
+	e.must(t, 200, "qatar", "POST", status, map[string]string{"action": "resume"})
 
 	pres := func(del string) string { return e.talks("/delegations/" + del + "/presence") }
 	e.must(t, 409, "israel", "POST", pres("qatar"), map[string]string{"action": "suspend", "reason": "bias"})
 	e.must(t, 409, "qatar", "POST", pres("qatar"), map[string]string{"action": "resume"})
 	e.must(t, 400, "qatar", "POST", pres("qatar"), map[string]string{"action": "suspend"})
-	e.must(t, 201, "qatar", "POST", pres("qatar"), map[string]string{"action": "suspend", "reason": "lack of good faith from both parties"})
-	e.must(t, 201, "qatar", "POST", pres("qatar"), map[string]string{"action": "resume"})
+	e.must(t, 200, "qatar", "POST", pres("qatar"), map[string]string{"action": "suspend", "reason": "lack of good faith from both parties"})
+	e.must(t, 200, "qatar", "POST", pres("qatar"), map[string]string{"action": "resume"})
 	e.must(t, 404, "israel", "POST", pres("nobody"), map[string]string{"action": "withdraw", "reason": "x"})
 	e.must(t, 400, "hamas", "POST", pres("hamas"), map[string]string{"action": "vanish"})
 
-	e.must(t, 201, "qatar", "POST", status, map[string]string{"action": "collapse", "reason": "deadline passed"})
+	e.must(t, 200, "qatar", "POST", status, map[string]string{"action": "collapse", "reason": "deadline passed"})
 	e.must(t, 409, "qatar", "POST", status, map[string]string{"action": "conclude"})
 	e.must(t, 409, "israel", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": "too late"})
 
@@ -136,7 +136,7 @@ func TestRelayAndWithdrawalAPI(t *testing.T) {
 	e.must(t, 403, "israel", "POST", e.talks("/relays"), relay)
 
 	// Hamas withdraws; the relay reaches its caucus but is held.
-	e.must(t, 201, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "appearances over substance"})
+	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "appearances over substance"})
 	var relayed parley.Message
 	json.Unmarshal(e.must(t, 201, "qatar", "POST", e.talks("/relays"), relay), &relayed)
 	if relayed.Relay == nil || relayed.Relay.SourceMessage != src.ID {
@@ -149,7 +149,7 @@ func TestRelayAndWithdrawalAPI(t *testing.T) {
 	}
 	e.must(t, 404, "hamas", "GET", e.talks("/rooms/caucus:hamas/messages/"+relayed.ID), nil)
 	e.must(t, 409, "hamas", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "x"})
-	e.must(t, 201, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "re-engage"})
+	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "re-engage"})
 
 	body := e.must(t, 200, "hamas", "GET", e.talks("/rooms/caucus:hamas/messages/"+relayed.ID), nil)
 	var got parley.Message
@@ -291,10 +291,10 @@ func TestEventStreamReleasesHeldMessages(t *testing.T) {
 	e := newEnv(t)
 	s := e.openStream(t, "hamas", -1, "")
 	s.collect(150 * time.Millisecond)
-	e.must(t, 201, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "away"})
+	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "away"})
 	e.must(t, 201, "qatar", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "held one"})
 	e.must(t, 201, "envoy", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "held two"})
-	e.must(t, 201, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "re-engage"})
+	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "re-engage"})
 	e.must(t, 201, "qatar", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "after"})
 	evs := s.collect(300 * time.Millisecond)
 	var got []string
@@ -385,7 +385,7 @@ func TestRevokeToken(t *testing.T) {
 // request read timeout and checks that an open stream still delivers.
 func TestEventStreamOutlivesReadTimeout(t *testing.T) {
 	fx := fixture.New(t)
-	s := parleyhttp.NewServer(fx.Talks, fx.Auth, fx.Bus)
+	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
 	s.ReadTimeout = 200 * time.Millisecond
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -394,7 +394,7 @@ func TestEventStreamOutlivesReadTimeout(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go s.Serve(ctx, ln)
-	tok, _ := fx.Auth.IssueToken(ctx, "israel")
+	tok, _, _ := fx.Auth.IssueToken(ctx, fx.U("israel"), "test")
 	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+ln.Addr().String()+"/api/v1/events?last_event_id=0", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := http.DefaultClient.Do(req)

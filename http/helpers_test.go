@@ -28,14 +28,13 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	fx := fixture.New(t)
-	s := parleyhttp.NewServer(fx.Talks, fx.Auth, fx.Bus)
-	s.Ledger = &parleyhttp.Ledger{VerifierKey: fx.Signer.VerifierKey()}
+	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
 	s.HeartbeatEvery = 50 * time.Millisecond
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	e := &env{Env: fx, srv: srv, tokens: map[string]string{}}
 	for name := range fx.Users {
-		tok, err := fx.Auth.IssueToken(context.Background(), name)
+		tok, _, err := fx.Auth.IssueToken(context.Background(), fx.Users[name], "test")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,14 +56,6 @@ func (e *env) leaves(t *testing.T, user string, start, end int64) []tlog.Hash {
 	return hs
 }
 
-// ledgerEntry is the body of GET /api/v1/ledger/entries/{seq}.
-type ledgerEntry struct {
-	Event     parley.Event
-	Index     int64
-	Salt      ledger.Salt
-	Canonical []byte
-}
-
 // ledgerMessages posts one message in each of three rooms and returns the
 // event sequence numbers by room.
 func (e *env) ledgerMessages(t *testing.T) map[string]int64 {
@@ -248,12 +240,16 @@ func TestLedgerEntries(t *testing.T) {
 			}
 			continue
 		}
-		var le ledgerEntry
+		// The entry has a bundle entry's shape, proof included.
+		var le ledger.Entry
 		if err := json.Unmarshal(body, &le); err != nil {
 			t.Fatal(err)
 		}
-		if le.Event.Seq != seq || le.Index != seq-1 || le.Event.Room != tc.room {
-			t.Errorf("%s: entry %d: %+v", tc.user, seq, le.Event)
+		if le.Index != seq-1 || le.Record.Index != seq-1 || le.Record.Room != tc.room {
+			t.Errorf("%s: entry %d: %+v", tc.user, seq, le.Record)
+		}
+		if err := ledger.VerifyInclusion(le.Proof, ledger.LeafHash(le.Salt, le.Canonical), c.Tree); err != nil {
+			t.Errorf("%s: entry %d does not prove against the checkpoint: %v", tc.user, seq, err)
 		}
 		leaf, err := ledger.EventLeaf(le.Index, le.Salt, le.Canonical)
 		if err != nil {

@@ -10,11 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/mod/sumdb/tlog"
 
 	"parley"
 	"parley/talks"
@@ -59,23 +56,6 @@ func mustLoadPages() *pages {
 	return p
 }
 
-func (s *Server) pageRoutes() {
-	m := s.mux
-	m.HandleFunc("GET /static/{hash}/{file}", s.static)
-	m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/talks", http.StatusSeeOther) })
-	m.HandleFunc("GET /login", s.loginPage)
-	m.HandleFunc("POST /login", s.loginSubmit)
-	m.HandleFunc("POST /logout", s.logoutSubmit)
-	m.HandleFunc("GET /talks", s.page(s.talksPage))
-	m.HandleFunc("GET /talks/{id}", s.page(s.overviewPage))
-	m.HandleFunc("GET /talks/{id}/rooms/{room}", s.page(s.roomPage))
-	m.HandleFunc("POST /talks/{id}/status", s.form(s.statusSubmit))
-	m.HandleFunc("POST /talks/{id}/presence", s.form(s.presenceSubmit))
-	m.HandleFunc("POST /talks/{id}/plenary", s.form(s.plenarySubmit))
-	m.HandleFunc("POST /talks/{id}/rooms/{room}/post", s.form(s.postSubmit))
-	m.HandleFunc("POST /talks/{id}/relay", s.form(s.relaySubmit))
-}
-
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	b, ok := s.pages.byURL[r.URL.Path]
 	if !ok {
@@ -92,6 +72,10 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/talks", http.StatusSeeOther)
+}
+
 // pageData is what every template gets.
 type pageData struct {
 	User  *parley.User
@@ -100,17 +84,32 @@ type pageData struct {
 	Data  any
 }
 
-func (s *Server) render(w http.ResponseWriter, status int, name string, d pageData) {
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
 	var buf bytes.Buffer
 	if err := s.pages.tmpl[name].Execute(&buf, d); err != nil {
-		s.Log.Error("render", "page", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		id := requestID()
+		s.Log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// renderError shows err on an error page, logging it once if internal.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, u *parley.User, err error) {
+	d := pageData{User: u, Error: parley.ErrorMessage(err)}
+	if parley.ErrorCode(err) == parley.EINTERNAL {
+		id := requestID()
+		s.Log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
+		d.Error += " (request " + id + ")"
+	}
+	if parley.Retryable(err) {
+		w.Header().Set("Retry-After", retryAfter)
+	}
+	s.render(w, r, statusOf[parley.ErrorCode(err)], "talks", d)
 }
 
 // page wraps a page handler: it needs a signed-in user (else it redirects
@@ -123,16 +122,18 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, u *parley.U
 			return
 		}
 		name, data, err := h(w, r, u)
-		d := pageData{User: u, Error: r.URL.Query().Get("error"), Flash: r.URL.Query().Get("ok"), Data: data}
 		if err != nil {
-			if parley.ErrorCode(err) == parley.EINTERNAL {
-				s.Log.Error("page", "path", r.URL.Path, "err", err)
-			}
-			d.Error = parley.ErrorMessage(err)
-			s.render(w, statusOf[parley.ErrorCode(err)], "talks", d)
+			s.renderError(w, r, u, err)
 			return
 		}
-		s.render(w, http.StatusOK, name, d)
+		d := pageData{User: u, Data: data}
+		switch kind, msg := s.takeFlash(w, r); kind {
+		case flashOK:
+			d.Flash = msg
+		case flashError:
+			d.Error = msg
+		}
+		s.render(w, r, http.StatusOK, name, d)
 	}
 }
 
@@ -146,8 +147,9 @@ func (s *Server) pageUser(r *http.Request) (*parley.User, error) {
 }
 
 // form wraps a form submission: on success it redirects to the returned
-// path, on failure back to the referring page with the error shown.
-func (s *Server) form(h func(r *http.Request, u *parley.User) (string, error)) http.HandlerFunc {
+// path with an optional message, on failure back to the referring page with
+// the error; both messages travel in the signed flash cookie.
+func (s *Server) form(h func(r *http.Request, u *parley.User) (string, string, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.pageUser(r)
 		if err != nil {
@@ -156,42 +158,59 @@ func (s *Server) form(h func(r *http.Request, u *parley.User) (string, error)) h
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		if err := r.ParseForm(); err != nil {
-			err = parley.Errorf(parley.ETOOLARGE, "the form is too large")
-			s.render(w, statusOf[parley.ErrorCode(err)], "talks", pageData{User: u, Error: parley.ErrorMessage(err)})
+			s.renderError(w, r, u, formError(err))
 			return
 		}
 		back := "/talks/" + url.PathEscape(r.PathValue("id"))
 		if ret := r.PostForm.Get("return"); localPath(ret) {
 			back = ret
 		}
-		to, err := h(r, u)
+		to, msg, err := h(r, u)
 		if err != nil {
 			if parley.ErrorCode(err) == parley.EINTERNAL {
-				s.Log.Error("form", "path", r.URL.Path, "err", err)
+				s.renderError(w, r, u, err)
+				return
 			}
-			http.Redirect(w, r, back+"?error="+url.QueryEscape(parley.ErrorMessage(err)), http.StatusSeeOther)
+			s.flash(w, r, flashError, parley.ErrorMessage(err))
+			http.Redirect(w, r, back, http.StatusSeeOther)
 			return
 		}
 		if to == "" {
 			to = back
 		}
+		if msg != "" {
+			s.flash(w, r, flashOK, msg)
+		}
 		http.Redirect(w, r, to, http.StatusSeeOther)
 	}
 }
 
+// formError says why a form body could not be read.
+func formError(err error) error {
+	var mbe *http.MaxBytesError
+	if asMaxBytes(err, &mbe) {
+		return parley.Errorf(parley.ETOOLARGE, "the form is too large")
+	}
+	return parley.Errorf(parley.EINVALID, "the form could not be read in full: %s", readProblem(err))
+}
+
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, http.StatusOK, "login", pageData{Error: r.URL.Query().Get("error"), Data: r.URL.Query().Get("next")})
+	s.render(w, r, http.StatusOK, "login", pageData{Data: r.URL.Query().Get("next")})
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
-		http.Redirect(w, r, "/login?error="+url.QueryEscape("the form is too large"), http.StatusSeeOther)
+		s.render(w, r, statusOf[parley.ErrorCode(formError(err))], "login", pageData{Error: parley.ErrorMessage(formError(err))})
 		return
 	}
 	next := r.PostForm.Get("next")
 	if _, err := s.login(w, r, r.PostForm.Get("name"), r.PostForm.Get("password")); err != nil {
-		s.render(w, statusOf[parley.ErrorCode(err)], "login", pageData{Error: parley.ErrorMessage(err), Data: next})
+		if parley.ErrorCode(err) == parley.EINTERNAL {
+			s.renderError(w, r, nil, err)
+			return
+		}
+		s.render(w, r, statusOf[parley.ErrorCode(err)], "login", pageData{Error: parley.ErrorMessage(err), Data: next})
 		return
 	}
 	if !localPath(next) {
@@ -204,7 +223,7 @@ func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		s.Auth.Logout(r.Context(), c.Value)
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	s.clearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -252,6 +271,10 @@ type roomData struct {
 }
 
 func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
+	after, _, err := intParam(r, "after")
+	if err != nil {
+		return "", nil, err
+	}
 	o, err := s.view(r, u)
 	if err != nil {
 		return "", nil, err
@@ -260,10 +283,7 @@ func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User
 	d := &roomData{overview: o, Mediator: o.Mine != nil && o.Mine.Kind == parley.KindMediator}
 	// Read the ledger size before the messages, so that live updates cover
 	// anything posted in between (the page skips what it already shows).
-	if err := s.Talks.LedgerView(r.Context(), func(size int64, _ []byte, _ tlog.HashReader) error {
-		d.LastEvent = size
-		return nil
-	}); err != nil {
+	if d.LastEvent, err = s.Talks.LastSeq(r.Context()); err != nil {
 		return "", nil, err
 	}
 	found := false
@@ -277,36 +297,32 @@ func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User
 	if !found {
 		return "", nil, parley.Errorf(parley.ENOTFOUND, "room not found")
 	}
-	var after int64
-	if a := r.URL.Query().Get("after"); a != "" {
-		after, _ = strconv.ParseInt(a, 10, 64)
-	}
-	d.Page, err = s.Talks.Messages(r.Context(), u, o.Talks.ID, name, after, 200)
+	d.Page, err = s.Talks.Messages(r.Context(), u, o.ID, name, after, parley.MaxPageSize)
 	return "room", d, err
 }
 
-func (s *Server) statusSubmit(r *http.Request, u *parley.User) (string, error) {
+func (s *Server) statusSubmit(r *http.Request, u *parley.User) (string, string, error) {
 	_, err := s.Talks.SetStatus(r.Context(), u, r.PathValue("id"), talks.StatusAction(r.PostForm.Get("action")), r.PostForm.Get("reason"))
-	return "", err
+	return "", "", err
 }
 
-func (s *Server) presenceSubmit(r *http.Request, u *parley.User) (string, error) {
+func (s *Server) presenceSubmit(r *http.Request, u *parley.User) (string, string, error) {
 	_, err := s.Talks.ChangePresence(r.Context(), u, r.PathValue("id"), r.PostForm.Get("delegation"), talks.PresenceAction(r.PostForm.Get("action")), r.PostForm.Get("reason"))
-	return "", err
+	return "", "", err
 }
 
-func (s *Server) plenarySubmit(r *http.Request, u *parley.User) (string, error) {
+func (s *Server) plenarySubmit(r *http.Request, u *parley.User) (string, string, error) {
 	_, err := s.Talks.SetPlenary(r.Context(), u, r.PathValue("id"), r.PostForm.Get("open") == "true")
-	return "", err
+	return "", "", err
 }
 
-func (s *Server) postSubmit(r *http.Request, u *parley.User) (string, error) {
+func (s *Server) postSubmit(r *http.Request, u *parley.User) (string, string, error) {
 	id, room := r.PathValue("id"), r.PathValue("room")
 	_, err := s.Talks.Post(r.Context(), u, id, room, talks.NewMessage{Text: r.PostForm.Get("text"), Disclosure: parley.Disclosure(r.PostForm.Get("disclosure"))})
-	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(room), err
+	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(room), "", err
 }
 
-func (s *Server) relaySubmit(r *http.Request, u *parley.User) (string, error) {
+func (s *Server) relaySubmit(r *http.Request, u *parley.User) (string, string, error) {
 	id := r.PathValue("id")
 	nr := talks.NewRelay{SourceRoom: r.PostForm.Get("source_room"), MessageID: r.PostForm.Get("message_id"), TargetRoom: r.PostForm.Get("target_room"),
 		Mode: parley.RelayMode(r.PostForm.Get("mode")), Attribution: parley.Attribution(r.PostForm.Get("attribution")),
@@ -316,9 +332,9 @@ func (s *Server) relaySubmit(r *http.Request, u *parley.User) (string, error) {
 	}
 	m, err := s.Talks.Relay(r.Context(), u, id, nr)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(m.Room) + "?ok=" + url.QueryEscape("relayed to "+m.Room), nil
+	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(m.Room), "relayed to " + m.Room, nil
 }
 
 // localPath reports whether p is safe to redirect to after a form: a
@@ -339,12 +355,4 @@ func localPath(p string) bool {
 		return false
 	}
 	return (u.Path == "/talks" || strings.HasPrefix(u.Path, "/talks/")) && path.Clean(u.Path) == u.Path
-}
-
-func parsePositive(s string) (int64, error) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 1 {
-		return 0, parley.Errorf(parley.EINVALID, "%q is not a positive integer", s)
-	}
-	return n, nil
 }

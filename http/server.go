@@ -4,16 +4,11 @@ package http
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"parley"
 	"parley/auth"
@@ -22,12 +17,10 @@ import (
 
 // Server holds the services the handlers call.
 type Server struct {
-	Talks  *talks.Service
-	Auth   *auth.Service
-	Bus    parley.EventBus
-	Ledger *Ledger
-	Log    *slog.Logger
-	// SecureCookies marks session cookies Secure (behind TLS).
+	Talks *talks.Service
+	Auth  *auth.Service
+	Log   *slog.Logger
+	// SecureCookies marks cookies Secure (behind TLS).
 	SecureCookies bool
 	// HeartbeatEvery is how often an idle event stream gets a comment line.
 	HeartbeatEvery time.Duration
@@ -35,46 +28,84 @@ type Server struct {
 	// event streams are not cut by it.
 	ReadTimeout time.Duration
 
-	mux     *http.ServeMux
-	limiter *ipLimiter
-	pages   *pages
+	mux    *http.ServeMux
+	limits *limiter
+	pages  *pages
+	keys   keys
 }
 
 // NewServer wires the routes.
-func NewServer(ts *talks.Service, as *auth.Service, bus parley.EventBus) *Server {
-	s := &Server{Talks: ts, Auth: as, Bus: bus, Log: slog.Default(), HeartbeatEvery: 25 * time.Second, ReadTimeout: 30 * time.Second,
-		mux: http.NewServeMux(), limiter: newIPLimiter(rate.Every(2*time.Second), 10)}
+func NewServer(ts *talks.Service, as *auth.Service) *Server {
+	s := &Server{Talks: ts, Auth: as, Log: slog.Default(), HeartbeatEvery: 25 * time.Second, ReadTimeout: 30 * time.Second,
+		mux: http.NewServeMux(), limits: newLimiter(loginEvery, loginBurst, maxLimiters)}
+	s.keys.talks = ts
 	s.pages = mustLoadPages()
 	s.routes()
 	return s
 }
 
+// routes is the one table of every route: API, event stream and pages.
 func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("POST /api/v1/login", s.apiLogin)
-	m.HandleFunc("POST /api/v1/logout", s.apiLogout)
-	m.HandleFunc("GET /api/v1/me", s.api(s.apiMe))
-	m.HandleFunc("POST /api/v1/tokens", s.api(s.apiToken))
-	m.HandleFunc("DELETE /api/v1/tokens/current", s.api(s.apiRevokeToken))
-	m.HandleFunc("POST /api/v1/users", s.api(s.apiCreateUser))
-	m.HandleFunc("GET /api/v1/talks", s.api(s.apiListTalks))
-	m.HandleFunc("POST /api/v1/talks", s.api(s.apiCreateTalks))
-	m.HandleFunc("GET /api/v1/talks/{id}", s.api(s.apiGetTalks))
-	m.HandleFunc("POST /api/v1/talks/{id}/status", s.api(s.apiTalksStatus))
-	m.HandleFunc("POST /api/v1/talks/{id}/plenary", s.api(s.apiPlenary))
-	m.HandleFunc("GET /api/v1/talks/{id}/delegations", s.api(s.apiListDelegations))
-	m.HandleFunc("POST /api/v1/talks/{id}/delegations", s.api(s.apiAddDelegation))
-	m.HandleFunc("POST /api/v1/talks/{id}/delegations/{del}/members", s.api(s.apiAddMember))
-	m.HandleFunc("POST /api/v1/talks/{id}/delegations/{del}/presence", s.api(s.apiPresence))
-	m.HandleFunc("GET /api/v1/talks/{id}/rooms", s.api(s.apiRooms))
-	m.HandleFunc("GET /api/v1/talks/{id}/rooms/{room}/messages", s.api(s.apiMessages))
-	m.HandleFunc("POST /api/v1/talks/{id}/rooms/{room}/messages", s.api(s.apiPost))
-	m.HandleFunc("GET /api/v1/talks/{id}/rooms/{room}/messages/{msg}", s.api(s.apiMessage))
-	m.HandleFunc("POST /api/v1/talks/{id}/relays", s.api(s.apiRelay))
-	m.HandleFunc("GET /api/v1/talks/{id}/search", s.api(s.apiSearch))
-	m.HandleFunc("GET /api/v1/events", s.api(s.apiEvents))
-	s.ledgerRoutes()
-	s.pageRoutes()
+	for _, rt := range []struct {
+		pattern string
+		h       http.HandlerFunc
+	}{
+		// Accounts.
+		{"POST /api/v1/login", s.apiLogin},
+		{"POST /api/v1/logout", s.apiLogout},
+		{"GET /api/v1/me", s.api(s.apiMe)},
+		{"GET /api/v1/tokens", s.api(s.apiTokens)},
+		{"POST /api/v1/tokens", s.api(s.apiCreateToken)},
+		{"DELETE /api/v1/tokens/current", s.api(s.apiRevokeCurrentToken)},
+		{"DELETE /api/v1/tokens/{tok}", s.api(s.apiRevokeToken)},
+		{"GET /api/v1/users", s.api(s.apiUsers)},
+		{"POST /api/v1/users", s.api(s.apiCreateUser)},
+		{"GET /api/v1/users/{user}", s.api(s.apiUser)},
+		// Talks and who takes part.
+		{"GET /api/v1/talks", s.api(s.apiListTalks)},
+		{"POST /api/v1/talks", s.api(s.apiCreateTalks)},
+		{"GET /api/v1/talks/{id}", s.api(s.apiGetTalks)},
+		{"POST /api/v1/talks/{id}/status", s.api(s.apiTalksStatus)},
+		{"POST /api/v1/talks/{id}/plenary", s.api(s.apiPlenary)},
+		{"GET /api/v1/talks/{id}/delegations", s.api(s.apiListDelegations)},
+		{"POST /api/v1/talks/{id}/delegations", s.api(s.apiAddDelegation)},
+		{"GET /api/v1/talks/{id}/delegations/{del}", s.api(s.apiGetDelegation)},
+		{"POST /api/v1/talks/{id}/delegations/{del}/members", s.api(s.apiAddMember)},
+		{"POST /api/v1/talks/{id}/delegations/{del}/presence", s.api(s.apiPresence)},
+		// Rooms and messages.
+		{"GET /api/v1/talks/{id}/rooms", s.api(s.apiRooms)},
+		{"GET /api/v1/talks/{id}/rooms/{room}/messages", s.api(s.apiMessages)},
+		{"POST /api/v1/talks/{id}/rooms/{room}/messages", s.api(s.apiPost)},
+		{"GET /api/v1/talks/{id}/rooms/{room}/messages/{msg}", s.api(s.apiMessage)},
+		{"POST /api/v1/talks/{id}/relays", s.api(s.apiRelay)},
+		{"GET /api/v1/talks/{id}/search", s.api(s.apiSearch)},
+		// The event stream.
+		{"GET /api/v1/events", s.api(s.apiEvents)},
+		// The ledger.
+		{"GET /api/v1/ledger/checkpoint", s.api(s.apiCheckpoint)},
+		{"GET /api/v1/ledger/key", s.api(s.apiLedgerKey)},
+		{"GET /api/v1/ledger/proof/inclusion", s.api(s.apiInclusion)},
+		{"GET /api/v1/ledger/proof/consistency", s.api(s.apiConsistency)},
+		{"GET /api/v1/ledger/leaves", s.api(s.apiLeaves)},
+		{"GET /api/v1/ledger/entries/{seq}", s.api(s.apiLedgerEntry)},
+		{"GET /api/v1/ledger/bundle", s.api(s.apiBundle)},
+		// Pages.
+		{"GET /static/{hash}/{file}", s.static},
+		{"GET /{$}", s.home},
+		{"GET /login", s.loginPage},
+		{"POST /login", s.loginSubmit},
+		{"POST /logout", s.logoutSubmit},
+		{"GET /talks", s.page(s.talksPage)},
+		{"GET /talks/{id}", s.page(s.overviewPage)},
+		{"GET /talks/{id}/rooms/{room}", s.page(s.roomPage)},
+		{"POST /talks/{id}/status", s.form(s.statusSubmit)},
+		{"POST /talks/{id}/presence", s.form(s.presenceSubmit)},
+		{"POST /talks/{id}/plenary", s.form(s.plenarySubmit)},
+		{"POST /talks/{id}/rooms/{room}/post", s.form(s.postSubmit)},
+		{"POST /talks/{id}/relay", s.form(s.relaySubmit)},
+	} {
+		s.mux.HandleFunc(rt.pattern, rt.h)
+	}
 }
 
 // ServeHTTP applies cross-origin protection to every unsafe request and
@@ -84,7 +115,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Frame-Options", "DENY")
 	if err := http.NewCrossOriginProtection().Check(r); err != nil {
-		writeError(w, r, parley.Errorf(parley.EFORBIDDEN, "cross-origin request refused"))
+		s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "cross-origin request refused"))
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
@@ -100,7 +131,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if c.status == http.StatusMethodNotAllowed {
 				code, detail = parley.EINVALID, "method "+r.Method+" is not allowed here"
 			}
-			writeProblem(w, r, c.status, code, detail)
+			writeProblem(w, r, c.status, code, detail, "")
 			return
 		}
 	}
@@ -123,7 +154,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// No WriteTimeout: event streams stay open. Bodies are small (≤ 256 KiB),
 	// so a slow sender gets ReadTimeout for a whole request.
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: s.ReadTimeout, IdleTimeout: 2 * time.Minute,
-		BaseContext: func(net.Listener) context.Context { return ctx }}
+		BaseContext: func(net.Listener) context.Context { return ctx }, ErrorLog: slog.NewLogLogger(s.Log.Handler(), slog.LevelDebug)}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -144,12 +175,11 @@ const sessionCookie = "parley_session"
 // user authenticates the request: a bearer token for programs, the
 // session cookie for pages.
 func (s *Server) user(r *http.Request) (*parley.User, error) {
-	if h := r.Header.Get("Authorization"); h != "" {
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok {
-			return nil, parley.Errorf(parley.EUNAUTHORIZED, "Authorization must be a Bearer token")
+	if tok, ok, err := bearer(r); ok || err != nil {
+		if err != nil {
+			return nil, err
 		}
-		return s.Auth.Authenticate(r.Context(), strings.TrimSpace(tok), auth.KindToken)
+		return s.Auth.Authenticate(r.Context(), tok, auth.KindToken)
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		return s.Auth.Authenticate(r.Context(), c.Value, auth.KindSession)
@@ -157,8 +187,33 @@ func (s *Server) user(r *http.Request) (*parley.User, error) {
 	return nil, parley.Errorf(parley.EUNAUTHORIZED, "sign in required")
 }
 
+// bearer returns the request's bearer token, if it has an Authorization
+// header.
+func bearer(r *http.Request) (string, bool, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", false, nil
+	}
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return "", true, parley.Errorf(parley.EUNAUTHORIZED, "Authorization must be a Bearer token")
+	}
+	return strings.TrimSpace(tok), true, nil
+}
+
+// created is a handler's answer for something it created: 201 with a
+// Location.
+type created struct {
+	location string
+	body     any
+}
+
+// noContent is a handler's answer with no body: 204.
+type noContent struct{}
+
 // api wraps a handler that needs an authenticated user and returns a value
-// to encode as JSON, or an error to map to a problem.
+// to encode as JSON (200), a created (201), a noContent (204), nil when it
+// wrote the response itself, or an error to map to a problem.
 func (s *Server) api(h func(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.user(r)
@@ -171,102 +226,15 @@ func (s *Server) api(h func(w http.ResponseWriter, r *http.Request, u *parley.Us
 			s.fail(w, r, err)
 			return
 		}
-		if v == nil {
-			return // the handler wrote the response itself
-		}
-		status := http.StatusOK
-		if r.Method == http.MethodPost {
-			status = http.StatusCreated
-		}
-		writeJSON(w, status, v)
-	}
-}
-
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if parley.ErrorCode(err) == parley.EINTERNAL {
-		s.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	writeError(w, r, err)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
-}
-
-var statusOf = map[string]int{
-	parley.EINVALID:      http.StatusBadRequest,
-	parley.EUNAUTHORIZED: http.StatusUnauthorized,
-	parley.EFORBIDDEN:    http.StatusForbidden,
-	parley.ENOTFOUND:     http.StatusNotFound,
-	parley.ECONFLICT:     http.StatusConflict,
-	parley.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	parley.ERATELIMIT:    http.StatusTooManyRequests,
-	parley.EINTERNAL:     http.StatusInternalServerError,
-}
-
-// Problem is an RFC 9457 problem details body.
-type Problem struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Detail   string `json:"detail"`
-	Instance string `json:"instance,omitempty"`
-	Code     string `json:"code"`
-}
-
-// writeError maps err to a status and writes it as application/problem+json.
-func writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := parley.ErrorCode(err)
-	writeProblem(w, r, statusOf[code], code, parley.ErrorMessage(err))
-}
-
-// writeProblem writes an RFC 9457 problem body.
-func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string) {
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path, Code: code}
-	if status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="parley"`)
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(p)
-}
-
-// maxBody bounds JSON request bodies: a maximal message plus escaping.
-const maxBody = 4 * parley.MaxMessageBytes
-
-// decode reads a JSON body into v strictly: unknown fields, wrong types,
-// trailing data and oversize bodies are EINVALID or ETOOLARGE.
-func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return parley.Errorf(parley.EINVALID, "Content-Type must be application/json")
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		var ute *json.UnmarshalTypeError
-		var se *json.SyntaxError
-		switch {
-		case errors.As(err, &mbe):
-			return parley.Errorf(parley.ETOOLARGE, "request body is over %d bytes", maxBody)
-		case errors.Is(err, io.EOF):
-			return parley.Errorf(parley.EINVALID, "request body is empty")
-		case errors.As(err, &ute):
-			return parley.Errorf(parley.EINVALID, "field %q must be %s", ute.Field, ute.Type)
-		case errors.As(err, &se):
-			return parley.Errorf(parley.EINVALID, "malformed JSON at byte %d", se.Offset)
-		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return parley.Errorf(parley.EINVALID, "%s", strings.TrimPrefix(err.Error(), "json: "))
+		switch v := v.(type) {
+		case nil:
+		case created:
+			w.Header().Set("Location", v.location)
+			s.writeJSON(w, r, http.StatusCreated, v.body)
+		case noContent:
+			w.WriteHeader(http.StatusNoContent)
 		default:
-			return parley.Errorf(parley.EINVALID, "malformed JSON body")
+			s.writeJSON(w, r, http.StatusOK, v)
 		}
 	}
-	if dec.More() {
-		return parley.Errorf(parley.EINVALID, "trailing data after the JSON body")
-	}
-	return nil
 }

@@ -232,3 +232,23 @@ func TestParseBundleStrict(t *testing.T) {
 		}
 	}
 }
+
+func TestParseBundleRefusesShadowedMembers(t *testing.T) {
+	for name, doc := range map[string]string{
+		"Duplicate":    `{"format":"x","format":"y","origin":"o","checkpoint":"","entries":[]}`,
+		"CaseVariant":  `{"format":"x","FORMAT":"y","origin":"o","checkpoint":"","entries":[]}`,
+		"NestedInData": `{"format":"x","origin":"o","checkpoint":"","entries":[{"index":0,"record":{"data":{"text":"WE ACCEPT","text":"we reject"}}}]}`,
+		"InArray":      `{"format":"x","origin":"o","checkpoint":"","entries":[{"index":0,"INDEX":1}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ledger.ParseBundle([]byte(doc))
+			if err == nil || !strings.Contains(err.Error(), "appears twice") {
+				t.Fatalf("ParseBundle: %v", err)
+			}
+		})
+	}
+	// Distinct names in sibling objects are fine.
+	if _, err := ledger.ParseBundle([]byte(`{"format":"x","origin":"o","checkpoint":"","entries":[]}`)); err != nil && strings.Contains(err.Error(), "appears twice") {
+		t.Fatal(err)
+	}
+}

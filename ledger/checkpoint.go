@@ -80,32 +80,50 @@ func NewSigner(skey string) (*Signer, error) {
 	return &Signer{origin: s.Name(), vkey: vkey, signer: s}, nil
 }
 
-// LoadOrCreateSigner reads the signing key from dir/ledger.key, generating
-// it (mode 0600) at first start. origin names the deployment; an existing key
-// for another origin is an error, since changing the origin would orphan
-// every checkpoint already handed out.
-func LoadOrCreateSigner(dir, origin string) (*Signer, error) {
-	if err := CheckOrigin(origin); err != nil {
-		return nil, err
-	}
-	path := filepath.Join(dir, KeyFile)
+// LoadSigner reads a signing key file. The key must be readable by its
+// owner only: a key file that group or others may read (or write) is
+// refused, since whoever reads it can sign checkpoints in the deployment's
+// name.
+func LoadSigner(path string) (*Signer, error) {
 	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		data, err = createKeyFile(dir, path, origin)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("ledger: key: %w", err)
 	}
 	if runtime.GOOS != "windows" {
-		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			return nil, fmt.Errorf("ledger: key: %s is accessible by others (mode %04o); restrict it to 0600", path, fi.Mode().Perm())
+		fi, err := os.Stat(path)
+		if err != nil {
+			return nil, fmt.Errorf("ledger: key: %w", err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			return nil, fmt.Errorf("ledger: key: %s is accessible by others (mode %04o); restrict it with chmod 600 %s", path, fi.Mode().Perm(), path)
 		}
 	}
 	s, err := NewSigner(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("ledger: key %s: %w", path, err)
 	}
-	if s.origin != origin {
+	return s, nil
+}
+
+// LoadOrCreateSigner reads the signing key from dir/ledger.key, generating
+// one for origin (mode 0600) at first start. An existing key for another
+// origin is an error, since changing the origin would orphan every
+// checkpoint already handed out; origin "" accepts the existing key's.
+func LoadOrCreateSigner(dir, origin string) (*Signer, error) {
+	path := filepath.Join(dir, KeyFile)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		if err := CheckOrigin(origin); err != nil {
+			return nil, err
+		}
+		if _, err := createKeyFile(dir, path, origin); err != nil {
+			return nil, fmt.Errorf("ledger: key: %w", err)
+		}
+	}
+	s, err := LoadSigner(path)
+	if err != nil {
+		return nil, err
+	}
+	if origin != "" && s.origin != origin {
 		return nil, fmt.Errorf("ledger: key %s is for origin %q, not %q", path, s.origin, origin)
 	}
 	return s, nil

@@ -280,3 +280,21 @@ func TestAppendBatch(t *testing.T) {
 		t.Error("Leaves past the end succeeded")
 	}
 }
+
+func TestConsistencyFromEmptyTree(t *testing.T) {
+	empty := tlog.Hash(sha256.Sum256(nil))
+	bogus := tlog.Hash{1}
+	n := tlog.Tree{N: 3, Hash: tlog.Hash{9}}
+	if err := ledger.CheckConsistency(ledger.ConsistencyProof{}, tlog.Tree{N: 0, Hash: empty}, n); err != nil {
+		t.Fatalf("from the empty tree: %v", err)
+	}
+	if err := ledger.CheckConsistency(ledger.ConsistencyProof{}, tlog.Tree{N: 0, Hash: bogus}, n); err == nil {
+		t.Fatal("size 0 with a bogus root accepted")
+	}
+	if err := ledger.CheckConsistency(ledger.ConsistencyProof{}, tlog.Tree{N: 0, Hash: bogus}, tlog.Tree{N: 0, Hash: empty}); err == nil {
+		t.Fatal("two size-0 trees with different roots accepted")
+	}
+	if _, err := ledger.ParseConsistencyProof([]byte(`{"from":1,"to":2,"hashes":[]}}`)); err == nil {
+		t.Fatal("trailing data after a JSON proof accepted")
+	}
+}

@@ -7,13 +7,13 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"parley"
-	"parley/auth"
 	"parley/talks"
 )
 
@@ -36,8 +36,6 @@ type File struct {
 type User struct {
 	Name    string `yaml:"name"`
 	Display string `yaml:"display"`
-	// Demo marks the one login shown for its delegation.
-	Demo bool `yaml:"demo"`
 }
 
 // Delegation is a delegation with its members.
@@ -110,78 +108,124 @@ type Login struct {
 // Result is what loading produced.
 type Result struct {
 	TalksID string
-	Logins  []Login
+	// Logins lists every account of the scenario, the operator last.
+	Logins []Login
 	// Loaded is false when the scenario was already in the store.
 	Loaded bool
 }
 
+// settingScenario names the setting that records which scenario a data
+// directory was made from.
+const settingScenario = "scenario"
+
 // Load creates the scenario's users (all with password) and replays its
-// timeline. If the operator account already exists the store is taken to
-// hold the scenario already and nothing is written.
-func Load(ctx context.Context, ts *talks.Service, as *auth.Service, f *File, password string) (*Result, error) {
+// timeline. A store made from the same scenario is left as it is; a store
+// that holds anything else is refused, so that a scenario's accounts and
+// their shared password never land among real data.
+func Load(ctx context.Context, ts *talks.Service, f *File, password string) (*Result, error) {
 	res := &Result{}
 	for _, g := range f.Groups {
 		for _, m := range g.Members {
 			for _, u := range f.Users {
-				if u.Name == m.User && u.Demo {
-					res.Logins = append(res.Logins, Login{Name: u.Name, Display: u.Display, Delegation: g.Name})
+				if u.Name == m.User {
+					res.Logins = append(res.Logins, Login{Name: u.Name, Display: u.Display, Delegation: fmt.Sprintf("%s (%s, %s)", g.Name, g.Kind, m.Role)})
 				}
 			}
 		}
 	}
-	var exists bool
-	err := ts.Store.View(ctx, func(tx parley.Tx) error {
-		_, err := tx.UserByName(ctx, f.Operator.Name)
-		exists = err == nil
-		if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+	res.Logins = append(res.Logins, Login{Name: f.Operator.Name, Display: f.Operator.Display, Delegation: "administrator (reads no room)"})
+	loaded, err := ts.Setting(ctx, settingScenario)
+	switch {
+	case err == nil && loaded == f.Title:
+		return res, findTalks(ctx, ts, f, res)
+	case err == nil:
+		return nil, fmt.Errorf("scenario: this data holds the scenario %q, not %q", loaded, f.Title)
+	case parley.ErrorCode(err) != parley.ENOTFOUND:
+		return nil, err
+	}
+	users, err := ts.Users(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(users) > 0 {
+		return nil, ErrNotEmpty
+	}
+	if err := load(ctx, ts, f, password, res); err != nil {
+		return nil, err
+	}
+	return res, ts.PutSetting(ctx, settingScenario, f.Title)
+}
+
+// ErrNotEmpty is the error of loading a scenario into a store that holds
+// other data.
+var ErrNotEmpty = errors.New("scenario: the data already holds accounts that are not this scenario's; load a scenario only into a new, empty data directory")
+
+// findTalks fills in the id of the scenario's talks.
+func findTalks(ctx context.Context, ts *talks.Service, f *File, res *Result) error {
+	users, err := ts.Users(ctx, nil)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.Name != f.Operator.Name {
+			continue
+		}
+		all, err := ts.List(ctx, &u)
+		if err != nil {
 			return err
 		}
-		if exists {
-			all, err := tx.ListTalks(ctx)
-			if err != nil {
-				return err
-			}
-			for _, t := range all {
-				if t.Title == f.Title {
-					res.TalksID = t.ID
-				}
+		for _, t := range all {
+			if t.Title == f.Title {
+				res.TalksID = t.ID
 			}
 		}
-		return nil
-	})
-	if err != nil || exists {
-		return res, err
 	}
+	return nil
+}
+
+// load creates the accounts and replays the timeline, each step at its time.
+func load(ctx context.Context, ts *talks.Service, f *File, password string, res *Result) error {
 	clock := f.Created
-	oldTS, oldAS := ts.Now, as.Now
+	oldNow := ts.Now
 	ts.Now = func() time.Time { return clock }
-	as.Now = ts.Now
-	defer func() { ts.Now, as.Now = oldTS, oldAS }()
+	defer func() { ts.Now = oldNow }()
 
 	users := map[string]*parley.User{}
-	op, err := as.CreateUser(ctx, "", auth.NewUser{Name: f.Operator.Name, DisplayName: f.Operator.Display, Password: password, Admin: true})
+	op, err := ts.CreateUser(ctx, nil, talks.NewUser{Name: f.Operator.Name, DisplayName: f.Operator.Display, Password: password, Admin: true})
 	if err != nil {
-		return nil, fmt.Errorf("scenario: operator: %w", err)
+		return fmt.Errorf("scenario: operator: %w", err)
 	}
 	for _, u := range f.Users {
-		nu, err := as.CreateUser(ctx, op.ID, auth.NewUser{Name: u.Name, DisplayName: u.Display, Password: password})
+		nu, err := ts.CreateUser(ctx, op, talks.NewUser{Name: u.Name, DisplayName: u.Display, Password: password})
 		if err != nil {
-			return nil, fmt.Errorf("scenario: user %s: %w", u.Name, err)
+			return fmt.Errorf("scenario: user %s: %w", u.Name, err)
 		}
 		users[u.Name] = nu
 	}
 	t, err := ts.CreateTalks(ctx, op, f.Title)
 	if err != nil {
-		return nil, fmt.Errorf("scenario: %w", err)
+		return fmt.Errorf("scenario: %w", err)
 	}
 	res.TalksID, res.Loaded = t.ID, true
+	// The operator sets the talks up: every delegation, then the first
+	// member of each. Later members are added by their delegation's head,
+	// as the membership rule wants.
 	for _, g := range f.Groups {
 		if _, err := ts.AddDelegation(ctx, op, t.ID, talks.NewDelegation{Name: g.Name, Slug: g.Slug, Kind: g.Kind}); err != nil {
-			return nil, fmt.Errorf("scenario: delegation %s: %w", g.Slug, err)
+			return fmt.Errorf("scenario: delegation %s: %w", g.Slug, err)
 		}
-		for _, m := range g.Members {
-			if _, err := ts.AddMember(ctx, op, t.ID, g.Slug, talks.NewMember{User: m.User, Role: m.Role, Title: m.Title}); err != nil {
-				return nil, fmt.Errorf("scenario: member %s: %w", m.User, err)
+	}
+	for _, g := range f.Groups {
+		by := op
+		for i, m := range g.Members {
+			if _, err := ts.AddMember(ctx, by, t.ID, g.Slug, talks.NewMember{User: m.User, Role: m.Role, Title: m.Title}); err != nil {
+				return fmt.Errorf("scenario: member %s: %w", m.User, err)
+			}
+			if i == 0 {
+				if m.Role != parley.RoleHead && len(g.Members) > 1 {
+					return fmt.Errorf("scenario: delegation %s: its first member must be its head, who adds the others", g.Slug)
+				}
+				by = users[m.User]
 			}
 		}
 	}
@@ -192,13 +236,13 @@ func Load(ctx context.Context, ts *talks.Service, as *auth.Service, f *File, pas
 		}
 		u := users[st.By]
 		if u == nil {
-			return nil, fmt.Errorf("scenario: step %d: unknown user %q", i+1, st.By)
+			return fmt.Errorf("scenario: step %d: unknown user %q", i+1, st.By)
 		}
 		if err := run(ctx, ts, u, t.ID, st, labels); err != nil {
-			return nil, fmt.Errorf("scenario: step %d (%s): %w", i+1, st.By, err)
+			return fmt.Errorf("scenario: step %d (%s): %w", i+1, st.By, err)
 		}
 	}
-	return res, nil
+	return nil
 }
 
 func run(ctx context.Context, ts *talks.Service, u *parley.User, id string, st Step, labels map[string]string) error {

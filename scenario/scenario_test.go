@@ -2,6 +2,7 @@ package scenario_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"parley"
 	"parley/internal/fixture"
 	"parley/scenario"
+	"parley/talks"
 )
 
 func TestSeedScenario(t *testing.T) {
@@ -18,20 +20,22 @@ func TestSeedScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := scenario.Load(ctx, env.Talks, env.Auth, f, fixture.Password)
+	res, err := scenario.Load(ctx, env.Talks, f, fixture.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Loaded || len(res.Logins) != 5 {
+	// Every account of the scenario is a login shown, the operator too.
+	if !res.Loaded || len(res.Logins) != len(f.Users)+1 {
 		t.Fatalf("result: %+v", res)
 	}
-	// One demo login per delegation.
-	perDelegation := map[string]int{}
+	shown := map[string]bool{}
 	for _, l := range res.Logins {
-		perDelegation[l.Delegation]++
+		shown[l.Name] = true
 	}
-	if len(perDelegation) != 5 {
-		t.Fatalf("demo logins per delegation: %v", perDelegation)
+	for _, u := range append(f.Users, f.Operator) {
+		if !shown[u.Name] {
+			t.Errorf("login %s is not shown", u.Name)
+		}
 	}
 	user := func(name string) *parley.User {
 		var u *parley.User
@@ -93,7 +97,7 @@ func TestSeedScenario(t *testing.T) {
 	}
 
 	// Loading again changes nothing.
-	again, err := scenario.Load(ctx, env.Talks, env.Auth, f, fixture.Password)
+	again, err := scenario.Load(ctx, env.Talks, f, fixture.Password)
 	if err != nil || again.Loaded || again.TalksID != res.TalksID {
 		t.Fatalf("second load: %+v %v", again, err)
 	}
@@ -129,7 +133,7 @@ steps:
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = scenario.Load(context.Background(), env.Talks, env.Auth, f, fixture.Password)
+	_, err = scenario.Load(context.Background(), env.Talks, f, fixture.Password)
 	if err == nil || !strings.Contains(err.Error(), "step 1") {
 		t.Fatalf("error %v should name step 1", err)
 	}
@@ -140,5 +144,40 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("title: x\noperator: {name: op}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		scenario.Parse(data) // must not panic
+	})
+}
+
+// TestLoadRefusesOtherData: a scenario, whose password is public, never
+// lands in a data directory that holds anything else.
+func TestLoadRefusesOtherData(t *testing.T) {
+	f, err := scenario.Parse(scenario.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("RealAccounts", func(t *testing.T) {
+		env := fixture.Open(t)
+		if _, err := env.Talks.CreateUser(context.Background(), nil, talks.NewUser{Name: "chief", Password: "a real secret password", Admin: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := scenario.Load(context.Background(), env.Talks, f, fixture.Password); !errors.Is(err, scenario.ErrNotEmpty) {
+			t.Fatalf("loaded the demo among real accounts: %v", err)
+		}
+		users, _ := env.Talks.Users(context.Background(), nil)
+		if len(users) != 1 {
+			t.Fatalf("%d accounts after a refused load, want 1", len(users))
+		}
+	})
+	t.Run("AnotherScenario", func(t *testing.T) {
+		env := fixture.Open(t)
+		other, err := scenario.Parse([]byte("title: Other\ncreated: 2024-01-01T00:00:00Z\noperator: {name: op, display: Operator}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := scenario.Load(context.Background(), env.Talks, other, fixture.Password); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := scenario.Load(context.Background(), env.Talks, f, fixture.Password); err == nil {
+			t.Fatal("loaded the seed over another scenario")
+		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/eventlog"
 	"parley/ledger"
 	"parley/sqlite"
 )
@@ -64,7 +65,7 @@ func BenchmarkAppendDurable(b *testing.B) {
 						if i > int64(b.N) {
 							return
 						}
-						_, err := s.Update(ctx, func(tx parley.Tx) error { return tx.AppendEvent(ctx, benchEvent(i)) })
+						_, err := s.Update(ctx, func(tx parley.Tx) error { return eventlog.Append(ctx, tx, benchEvent(i)) })
 						if err != nil {
 							b.Error(err)
 							return
@@ -101,14 +102,14 @@ func init() {
 
 // BenchmarkProveStore measures proofs served from the database, each in
 // its own read transaction as the API does, against a log of
-// benchStoreSize events built in one transaction of AppendEvent calls.
+// benchStoreSize events built in one transaction of eventlog.Append calls.
 func BenchmarkProveStore(b *testing.B) {
 	s, _ := MustOpen(b)
 	ctx := context.Background()
 	start := time.Now()
 	if _, err := s.Update(ctx, func(tx parley.Tx) error {
 		for i := range benchStoreSize {
-			if err := tx.AppendEvent(ctx, benchEvent(i)); err != nil {
+			if err := eventlog.Append(ctx, tx, benchEvent(i)); err != nil {
 				return err
 			}
 		}

@@ -110,7 +110,7 @@ func (s *Store) commit(batch []*request) error {
 	ctx := context.WithoutCancel(batch[0].ctx)
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+		return formatError(err, "begin")
 	}
 	defer sqlTx.Rollback()
 	appended := false
@@ -120,13 +120,13 @@ func (s *Store) commit(batch []*request) error {
 		}
 		appended = appended || len(r.events) > 0
 	}
-	if appended && s.Checkpoint != nil {
-		if err := (&Tx{tx: sqlTx}).signCheckpoint(ctx, s.Checkpoint); err != nil {
+	if appended && s.Seal != nil {
+		if err := s.Seal(ctx, &Tx{tx: sqlTx, shared: true}); err != nil {
 			return err
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
+		return formatError(err, "commit")
 	}
 	return nil
 }
@@ -138,18 +138,18 @@ func run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
 		return nil
 	}
 	if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT fn`); err != nil {
-		return fmt.Errorf("sqlite: savepoint: %w", err)
+		return formatError(err, "savepoint")
 	}
 	tx := &Tx{tx: sqlTx, shared: true}
 	if r.err = call(r, tx); r.err != nil {
 		if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO fn`); err != nil {
-			return fmt.Errorf("sqlite: rollback to savepoint: %w", err)
+			return formatError(err, "rollback to savepoint")
 		}
 	} else {
 		r.events = tx.events
 	}
 	if _, err := sqlTx.ExecContext(ctx, `RELEASE fn`); err != nil {
-		return fmt.Errorf("sqlite: release savepoint: %w", err)
+		return formatError(err, "release savepoint")
 	}
 	return nil
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
-
-	"golang.org/x/mod/sumdb/tlog"
+	"time"
 
 	"parley"
 	"parley/sqlite"
@@ -101,12 +101,12 @@ func TestUpdate(t *testing.T) {
 
 	t.Run("CommitFailureFailsWholeBatch", func(t *testing.T) {
 		s, vkey := MustOpen(t)
-		sign := s.Checkpoint
-		s.Checkpoint = func(tr tlog.Tree) ([]byte, error) {
-			if tr.N > 1 {
-				return nil, errors.New("signer offline")
+		seal := s.Seal
+		s.Seal = func(ctx context.Context, tx parley.LedgerTx) error {
+			if n, err := tx.LedgerSize(ctx); err != nil || n > 1 {
+				return errors.New("signer offline")
 			}
-			return sign(tr)
+			return seal(ctx, tx)
 		}
 		started, queued := make(chan struct{}), make(chan struct{})
 		var wg sync.WaitGroup
@@ -146,7 +146,7 @@ func TestUpdate(t *testing.T) {
 		if got := allEvents(t, s); len(got) != 1 || tagOf(t, got[0]) != "first" {
 			t.Fatalf("events %+v, want only the first batch's", got)
 		}
-		s.Checkpoint = sign
+		s.Seal = seal
 		evs0, err := s.Update(ctx, func(tx parley.Tx) error { _, err := appendEvent(ctx, tx, "next"); return err })
 		if err != nil || evs0[0].Seq != 2 {
 			t.Fatalf("after a failed batch: %v, %v", evs0, err)
@@ -232,4 +232,93 @@ func TestUpdate(t *testing.T) {
 		n := checkLedger(t, s, vkey)
 		t.Logf("%d successful calls committed with %d checkpoints", len(want), n)
 	})
+}
+
+func TestOtherProcessWritesMidBatch(t *testing.T) {
+	srv, _ := MustOpen(t)
+	path := filepath.Join(filepath.Dir(dbPath(t, srv)), "parley.db")
+	cli, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	ctx := context.Background()
+	cliDone := make(chan error, 1)
+	_, err = srv.Update(ctx, func(tx parley.Tx) error {
+		if _, err := tx.LedgerSize(ctx); err != nil {
+			return err
+		}
+		go func() {
+			_, err := cli.Update(ctx, func(tx parley.Tx) error {
+				_, err := appendEvent(ctx, tx, "cli")
+				return err
+			})
+			cliDone <- err
+		}()
+		time.Sleep(50 * time.Millisecond)
+		_, err := appendEvent(ctx, tx, "server")
+		return err
+	})
+	if err != nil {
+		t.Fatalf("server batch: %v", err)
+	}
+	if err := <-cliDone; err != nil {
+		t.Fatalf("cli write: %v", err)
+	}
+	if n := len(allEvents(t, srv)); n != 2 {
+		t.Fatalf("%d events, want 2", n)
+	}
+}
+
+func TestCancelledCallerLeavesBatchIntact(t *testing.T) {
+	s, vkey := MustOpen(t)
+	block := make(chan struct{})
+	started := make(chan struct{})
+	// Occupy the leader so the next calls queue into one batch.
+	go s.Update(context.Background(), func(tx parley.Tx) error {
+		close(started)
+		<-block
+		return nil
+	})
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var goodErr error
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		_, goodErr = s.Update(context.Background(), func(tx parley.Tx) error {
+			_, err := appendEvent(context.Background(), tx, "good")
+			return err
+		})
+	}()
+	time.Sleep(20 * time.Millisecond)
+	go func() {
+		defer wg.Done()
+		s.Update(ctx, func(tx parley.Tx) error {
+			if _, err := appendEvent(ctx, tx, "cancelled"); err != nil {
+				return err
+			}
+			// Cancelled in the middle of a long statement.
+			time.AfterFunc(5*time.Millisecond, cancel)
+			if err := sqlite.Busy(ctx, tx); err != nil {
+				return err
+			}
+			return ctx.Err()
+		})
+	}()
+	time.Sleep(20 * time.Millisecond)
+	close(block)
+	wg.Wait()
+	if goodErr != nil {
+		t.Fatalf("the uncancelled caller failed: %v", goodErr)
+	}
+	tags := map[string]int{}
+	for _, e := range allEvents(t, s) {
+		tags[tagOf(t, e)]++
+	}
+	if tags["good"] != 1 || tags["cancelled"] != 0 {
+		t.Fatalf("events by tag: %v", tags)
+	}
+	checkLedger(t, s, vkey)
 }

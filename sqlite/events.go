@@ -8,65 +8,36 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"parley"
-	"parley/ledger"
 )
 
-// CheckpointFunc signs a checkpoint note for a tree.
-type CheckpointFunc func(t tlog.Tree) ([]byte, error)
-
-// AppendEvent numbers e, salts and canonicalises it, stores it and the tree
-// hashes its leaf adds, all in the current transaction.
-func (t *Tx) AppendEvent(ctx context.Context, e *parley.Event) error {
+// InsertEntry stores one event as the ledger holds it.
+func (t *Tx) InsertEntry(ctx context.Context, le *parley.LedgerEntry) error {
 	if t.readOnly {
-		return fmt.Errorf("sqlite: append event: read-only transaction")
+		return fmt.Errorf("sqlite: insert event: read-only transaction")
 	}
-	size, err := t.LedgerSize(ctx)
-	if err != nil {
-		return err
-	}
-	e.Seq = size + 1
-	e.Time = e.Time.UTC()
-	salt, err := ledger.NewSalt()
-	if err != nil {
-		return err
-	}
-	canon, err := ledger.Canonical(ledger.Record{Index: size, Time: e.Time, Kind: e.Kind, Talks: e.Talks, Room: e.Room, Actor: e.Actor, Data: e.Data})
-	if err != nil {
-		return fmt.Errorf("sqlite: append event: %w", err)
-	}
-	first, hashes, err := ledger.Append(size, ledger.LeafHash(salt, canon), t)
-	if err != nil {
-		return err
-	}
+	e := &le.Event
 	if _, err := t.exec(ctx, `INSERT INTO events (seq, time, kind, talks_id, room, actor, data, salt, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, fmtTime(e.Time), e.Kind, e.Talks, e.Room, e.Actor, string(e.Data), salt[:], canon); err != nil {
-		return fmt.Errorf("sqlite: append event: %w", err)
-	}
-	for i, h := range hashes {
-		if _, err := t.exec(ctx, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`, first+int64(i), h[:]); err != nil {
-			return fmt.Errorf("sqlite: append event: hash: %w", err)
-		}
+		e.Seq, fmtTime(e.Time), e.Kind, e.Talks, e.Room, e.Actor, string(e.Data), le.Salt[:], le.Canonical); err != nil {
+		return formatError(err, "insert event")
 	}
 	t.events = append(t.events, *e)
 	return nil
 }
 
-// signCheckpoint signs and stores a checkpoint for the current tree.
-func (t *Tx) signCheckpoint(ctx context.Context, sign CheckpointFunc) error {
-	size, err := t.LedgerSize(ctx)
-	if err != nil {
-		return err
+// InsertHashes stores tree hashes at consecutive stored-hash indexes.
+func (t *Tx) InsertHashes(ctx context.Context, first int64, hashes []tlog.Hash) error {
+	for i, h := range hashes {
+		if _, err := t.exec(ctx, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`, first+int64(i), h[:]); err != nil {
+			return formatError(err, "insert hash")
+		}
 	}
-	root, err := ledger.TreeHash(size, t)
-	if err != nil {
-		return err
-	}
-	note, err := sign(tlog.Tree{N: size, Hash: root})
-	if err != nil {
-		return fmt.Errorf("sqlite: checkpoint: %w", err)
-	}
+	return nil
+}
+
+// InsertCheckpoint stores a signed checkpoint.
+func (t *Tx) InsertCheckpoint(ctx context.Context, size int64, note []byte) error {
 	if _, err := t.exec(ctx, `INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?, ?)`, size, string(note)); err != nil {
-		return fmt.Errorf("sqlite: checkpoint: %w", err)
+		return formatError(err, "insert checkpoint")
 	}
 	return nil
 }
@@ -78,13 +49,9 @@ func (t *Tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	ctx := context.Background()
 	for start := 0; start < len(indexes); start += 500 {
 		chunk := indexes[start:min(start+500, len(indexes))]
-		args := make([]any, len(chunk))
-		for i, idx := range chunk {
-			args[i] = idx
-		}
-		rows, err := t.query(ctx, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
+		rows, err := t.query(ctx, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args(chunk)...)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: read hashes: %w", err)
+			return nil, formatError(err, "read hashes")
 		}
 		found := make(map[int64][]byte, len(chunk))
 		for rows.Next() {
@@ -92,13 +59,13 @@ func (t *Tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 			var b []byte
 			if err := rows.Scan(&idx, &b); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("sqlite: read hashes: %w", err)
+				return nil, formatError(err, "read hashes")
 			}
 			found[idx] = b
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("sqlite: read hashes: %w", err)
+			return nil, formatError(err, "read hashes")
 		}
 		for i, idx := range chunk {
 			b, ok := found[idx]
@@ -114,11 +81,20 @@ func (t *Tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	return out, nil
 }
 
+// args turns int64s into query arguments.
+func args(xs []int64) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
 // LedgerSize returns the number of events in the log.
 func (t *Tx) LedgerSize(ctx context.Context) (int64, error) {
 	var n int64
 	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("sqlite: ledger size: %w", err)
+		return 0, formatError(err, "ledger size")
 	}
 	return n, nil
 }
@@ -142,18 +118,18 @@ func scanEntry(row interface{ Scan(...any) error }) (parley.LedgerEntry, error) 
 func (t *Tx) EventsAfter(ctx context.Context, after int64, limit int) ([]parley.Event, error) {
 	rows, err := t.query(ctx, `SELECT `+eventCols+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: events: %w", err)
+		return nil, formatError(err, "events")
 	}
 	defer rows.Close()
-	var out []parley.Event
+	out := []parley.Event{}
 	for rows.Next() {
 		le, err := scanEntry(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: events: %w", err)
+			return nil, formatError(err, "events")
 		}
 		out = append(out, le.Event)
 	}
-	return out, rows.Err()
+	return out, formatError(rows.Err(), "events")
 }
 
 // LedgerEntries returns the events with the given sequence numbers, in
@@ -162,25 +138,21 @@ func (t *Tx) LedgerEntries(ctx context.Context, seqs []int64) ([]parley.LedgerEn
 	out := make([]parley.LedgerEntry, 0, len(seqs))
 	for start := 0; start < len(seqs); start += 500 {
 		chunk := seqs[start:min(start+500, len(seqs))]
-		args := make([]any, len(chunk))
-		for i, s := range chunk {
-			args[i] = s
-		}
-		rows, err := t.query(ctx, `SELECT `+eventCols+` FROM events WHERE seq IN (?`+strings.Repeat(",?", len(chunk)-1)+`) ORDER BY seq`, args...)
+		rows, err := t.query(ctx, `SELECT `+eventCols+` FROM events WHERE seq IN (?`+strings.Repeat(",?", len(chunk)-1)+`) ORDER BY seq`, args(chunk)...)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: ledger entries: %w", err)
+			return nil, formatError(err, "ledger entries")
 		}
 		for rows.Next() {
 			le, err := scanEntry(rows)
 			if err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("sqlite: ledger entries: %w", err)
+				return nil, formatError(err, "ledger entries")
 			}
 			out = append(out, le)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("sqlite: ledger entries: %w", err)
+			return nil, formatError(err, "ledger entries")
 		}
 	}
 	if len(out) != len(seqs) {

@@ -3,27 +3,31 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"parley"
 )
 
-// InsertMessage stores m (and m.Relay), numbering it within its room.
+// LastRoomSeq returns the RoomSeq of the room's newest message, 0 for none.
+func (t *Tx) LastRoomSeq(ctx context.Context, talksID, room string) (int64, error) {
+	var n int64
+	err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM messages WHERE talks_id = ? AND room = ?`, talksID, room).Scan(&n)
+	return n, formatError(err, "last room seq")
+}
+
+// InsertMessage stores m (and m.Relay); a RoomSeq taken in the room is
+// ECONFLICT.
 func (t *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
-	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE talks_id = ? AND room = ?`, m.TalksID, m.Room).Scan(&m.Seq); err != nil {
-		return fmt.Errorf("sqlite: insert message: %w", err)
-	}
 	_, err := t.exec(ctx, `INSERT INTO messages (id, talks_id, room, seq, author, delegation, disclosure, text, created_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.TalksID, m.Room, m.Seq, m.Author, m.Delegation, m.Disclosure, m.Text, fmtTime(m.CreatedAt), m.EventSeq)
+		m.ID, m.TalksID, m.Room, m.RoomSeq, m.Author, m.Delegation, m.Disclosure, m.Text, fmtTime(m.CreatedAt), m.EventSeq)
 	if err != nil {
-		return fmt.Errorf("sqlite: insert message: %w", err)
+		return formatError(err, "insert message")
 	}
 	if r := m.Relay; r != nil {
 		_, err := t.exec(ctx, `INSERT INTO relays (message_id, mode, attribution, from_delegation, source_room, source_message, source_author, source_delegation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ID, r.Mode, r.Attribution, r.From, r.SourceRoom, r.SourceMessage, r.SourceAuthor, r.SourceDelegation)
 		if err != nil {
-			return fmt.Errorf("sqlite: insert relay: %w", err)
+			return formatError(err, "insert relay")
 		}
 	}
 	return nil
@@ -40,7 +44,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*parley.Message, error) {
 	var m parley.Message
 	var created string
 	var mode, attr, from, fromName, srcRoom, srcMsg, srcAuthor, srcDel sql.NullString
-	if err := row.Scan(&m.ID, &m.TalksID, &m.Room, &m.Seq, &m.Author, &m.AuthorName, &m.Delegation, &m.Disclosure, &m.Text, &created, &m.EventSeq,
+	if err := row.Scan(&m.ID, &m.TalksID, &m.Room, &m.RoomSeq, &m.Author, &m.AuthorName, &m.Delegation, &m.Disclosure, &m.Text, &created, &m.EventSeq,
 		&mode, &attr, &from, &fromName, &srcRoom, &srcMsg, &srcAuthor, &srcDel); err != nil {
 		return nil, err
 	}
@@ -67,14 +71,14 @@ func (t *Tx) Message(ctx context.Context, talksID, id string) (*parley.Message, 
 func (t *Tx) queryMessages(ctx context.Context, query string, args ...any) ([]parley.Message, error) {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: messages: %w", err)
+		return nil, formatError(err, "messages")
 	}
 	defer rows.Close()
 	out := []parley.Message{}
 	for rows.Next() {
 		m, err := scanMessage(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: messages: %w", err)
+			return nil, formatError(err, "messages")
 		}
 		out = append(out, *m)
 	}
@@ -98,7 +102,7 @@ func (t *Tx) CountMessagesAfter(ctx context.Context, talksID, room string, event
 	var n int
 	err := t.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE talks_id = ? AND room = ? AND event_seq > ?`, talksID, room, eventSeq).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: count messages: %w", err)
+		return 0, formatError(err, "count messages")
 	}
 	return n, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -25,9 +24,9 @@ var migrations embed.FS
 // synchronous=FULL, so a committed transaction survives a crash.
 type Store struct {
 	db *sql.DB
-	// Checkpoint, when set, signs a checkpoint for the new ledger size at the
-	// end of every write transaction that appended events.
-	Checkpoint CheckpointFunc
+	// Seal, when set, runs at the end of every write transaction that
+	// appended events (it signs a checkpoint: see package eventlog).
+	Seal parley.Sealer
 
 	// mu guards the group commit state (see commit.go).
 	mu sync.Mutex
@@ -119,7 +118,7 @@ func (s *Store) migrateFile(ctx context.Context, name string) error {
 func (s *Store) View(ctx context.Context, fn func(parley.Tx) error) error {
 	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
+		return formatError(err, "begin")
 	}
 	defer sqlTx.Rollback()
 	return fn(&Tx{tx: sqlTx, readOnly: true})
@@ -173,13 +172,6 @@ func parseTime(s string) time.Time {
 	}
 	t, _ := time.Parse(timeFormat, s)
 	return t
-}
-
-func notFound(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return parley.Errorf(parley.ENOTFOUND, "%s not found", what)
-	}
-	return fmt.Errorf("sqlite: %s: %w", what, err)
 }
 
 func boolInt(b bool) int {

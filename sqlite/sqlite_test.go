@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"parley"
+	"parley/eventlog"
 	"parley/ledger"
 	"parley/sqlite"
 )
@@ -33,7 +35,7 @@ func MustOpen(tb testing.TB) (*sqlite.Store, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s.Checkpoint = signer.Checkpoint
+	s.Seal = eventlog.Sealer(signer)
 	return s, vkey
 }
 
@@ -41,7 +43,7 @@ func MustOpen(tb testing.TB) (*sqlite.Store, string) {
 func appendEvent(ctx context.Context, tx parley.Tx, tag string) (*parley.Event, error) {
 	data, _ := json.Marshal(map[string]string{"tag": tag})
 	e := &parley.Event{Time: time.Date(2024, 12, 5, 9, 30, 0, 0, time.UTC), Kind: "test.appended", Talks: "t1", Room: "mediators", Data: data}
-	return e, tx.AppendEvent(ctx, e)
+	return e, eventlog.Append(ctx, tx, e)
 }
 
 // tagOf returns the tag in an event's payload.
@@ -99,7 +101,7 @@ func checkLedger(tb testing.TB, s *sqlite.Store, vkey string) int {
 			if err != nil {
 				return tlog.Hash{}, err
 			}
-			return ledger.EventLeaf(i, ledger.Salt(es[0].Salt), es[0].Canonical)
+			return eventlog.Leaf(&es[0])
 		}
 		if err := ledger.Check(leaves, size, tx); err != nil {
 			return err
@@ -126,4 +128,32 @@ func checkLedger(tb testing.TB, s *sqlite.Store, vkey string) int {
 		tb.Fatal(err)
 	}
 	return len(notes)
+}
+
+func TestOddPathCharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%41")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sqlite.Open(context.Background(), filepath.Join(dir, "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := os.Stat(filepath.Join(dir, "parley.db")); err != nil {
+		t.Fatalf("database not where asked: %v", err)
+	}
+	var mode string
+	if err := s.DB().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal mode %q, %v", mode, err)
+	}
+}
+
+func dbPath(t *testing.T, s *sqlite.Store) string {
+	var seq int
+	var name, file string
+	if err := s.DB().QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"parley"
@@ -13,13 +12,7 @@ import (
 func (t *Tx) CreateUser(ctx context.Context, u *parley.User) error {
 	_, err := t.exec(ctx, `INSERT INTO users (id, name, display_name, admin, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Name, u.DisplayName, boolInt(u.Admin), u.PasswordHash, fmtTime(u.CreatedAt))
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
-		return parley.Errorf(parley.ECONFLICT, "user name %q is taken", u.Name)
-	}
-	if err != nil {
-		return fmt.Errorf("sqlite: create user: %w", err)
-	}
-	return nil
+	return conflict(err, "create user", fmt.Sprintf("user name %q is taken", u.Name))
 }
 
 const userCols = `id, name, display_name, admin, password_hash, created_at`
@@ -58,14 +51,14 @@ func (t *Tx) UserByName(ctx context.Context, name string) (*parley.User, error) 
 func (t *Tx) ListUsers(ctx context.Context) ([]parley.User, error) {
 	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list users: %w", err)
+		return nil, formatError(err, "list users")
 	}
 	defer rows.Close()
-	var out []parley.User
+	out := []parley.User{}
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: list users: %w", err)
+			return nil, formatError(err, "list users")
 		}
 		out = append(out, *u)
 	}
@@ -74,40 +67,74 @@ func (t *Tx) ListUsers(ctx context.Context) ([]parley.User, error) {
 
 // CreateSession stores a session or token by the hash of its secret.
 func (t *Tx) CreateSession(ctx context.Context, s *parley.Session) error {
-	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		s.TokenHash, s.UserID, s.Kind, fmtTime(s.CreatedAt), fmtTime(s.ExpiresAt))
-	if err != nil {
-		return fmt.Errorf("sqlite: create session: %w", err)
-	}
-	return nil
+	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, id, name, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		s.TokenHash, s.ID, s.Name, s.UserID, s.Kind, fmtTime(s.CreatedAt), fmtTime(s.ExpiresAt))
+	return formatError(err, "create session")
 }
 
-// SessionByHash finds a session by the hash of its secret.
-func (t *Tx) SessionByHash(ctx context.Context, hash []byte) (*parley.Session, error) {
+const sessionCols = `token_hash, id, name, user_id, kind, created_at, expires_at`
+
+func scanSession(row interface{ Scan(...any) error }) (*parley.Session, error) {
 	var s parley.Session
 	var created, expires string
-	err := t.queryRow(ctx, `SELECT token_hash, user_id, kind, created_at, expires_at FROM sessions WHERE token_hash = ?`, hash).
-		Scan(&s.TokenHash, &s.UserID, &s.Kind, &created, &expires)
-	if err != nil {
-		return nil, notFound("session", err)
+	if err := row.Scan(&s.TokenHash, &s.ID, &s.Name, &s.UserID, &s.Kind, &created, &expires); err != nil {
+		return nil, err
 	}
 	s.CreatedAt, s.ExpiresAt = parseTime(created), parseTime(expires)
 	return &s, nil
 }
 
+// SessionByHash finds a session by the hash of its secret.
+func (t *Tx) SessionByHash(ctx context.Context, hash []byte) (*parley.Session, error) {
+	s, err := scanSession(t.queryRow(ctx, `SELECT `+sessionCols+` FROM sessions WHERE token_hash = ?`, hash))
+	if err != nil {
+		return nil, notFound("session", err)
+	}
+	return s, nil
+}
+
+// Sessions lists the user's sessions and tokens, newest first.
+func (t *Tx) Sessions(ctx context.Context, userID string) ([]parley.Session, error) {
+	rows, err := t.query(ctx, `SELECT `+sessionCols+` FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id`, userID)
+	if err != nil {
+		return nil, formatError(err, "sessions")
+	}
+	defer rows.Close()
+	out := []parley.Session{}
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, formatError(err, "sessions")
+		}
+		out = append(out, *s)
+	}
+	return out, formatError(rows.Err(), "sessions")
+}
+
 // DeleteSession removes a session; removing a missing one is not an error.
 func (t *Tx) DeleteSession(ctx context.Context, hash []byte) error {
-	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
-		return fmt.Errorf("sqlite: delete session: %w", err)
-	}
-	return nil
+	_, err := t.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash)
+	return formatError(err, "delete session")
 }
 
 // DeleteExpiredSessions removes sessions that expired before now; API tokens
 // (no expiry) stay.
 func (t *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
-	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at != '' AND expires_at < ?`, fmtTime(now)); err != nil {
-		return fmt.Errorf("sqlite: delete expired sessions: %w", err)
+	_, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at != '' AND expires_at < ?`, fmtTime(now))
+	return formatError(err, "delete expired sessions")
+}
+
+// Setting returns a deployment setting; an unset one is ENOTFOUND.
+func (t *Tx) Setting(ctx context.Context, name string) (string, error) {
+	var v string
+	if err := t.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v); err != nil {
+		return "", notFound("setting "+name, err)
 	}
-	return nil
+	return v, nil
+}
+
+// PutSetting sets a deployment setting.
+func (t *Tx) PutSetting(ctx context.Context, name, value string) error {
+	_, err := t.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	return formatError(err, "put setting")
 }

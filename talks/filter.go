@@ -8,39 +8,46 @@ import (
 )
 
 // Filter decides which events one user may see, caching each talks' scope
-// until an event changes who is in it or where they stand.
+// until an event changes who is in it or where they stand. It also notices
+// when the user's own party re-engages, so that a stream can deliver what
+// was held for it.
 type Filter struct {
 	s      *Service
 	user   *parley.User
 	scopes map[string]*scope
+	// start is the seq after which the stream using this filter began: the
+	// client saw nothing of a held caucus at or before it.
+	start int64
+	// lastHidden maps "talks room" to the last event this filter hid there
+	// because it was held for the user's withdrawn party.
+	lastHidden map[string]int64
 	// release is set when the last event examined re-engaged the user's own
-	// party while this filter had been hiding its caucus.
+	// party: the held events to deliver before it.
 	release *release
 }
 
 // release names the caucus events a re-engagement makes visible: those of
-// room with a sequence number in (after, before).
+// room with a sequence number in (after, upto], all before the
+// re-engagement.
 type release struct {
-	talks, room   string
-	after, before int64
+	talks, room string
+	after, upto int64
 }
 
 // NewFilter returns an event filter for user.
 func (s *Service) NewFilter(user *parley.User) *Filter {
-	return &Filter{s: s, user: user, scopes: map[string]*scope{}}
+	return &Filter{s: s, user: user, scopes: map[string]*scope{}, lastHidden: map[string]int64{}}
 }
 
 // Visible reports whether the user may see e. Events outside any talks
 // (accounts) are shown to nobody. Events must be given in sequence order.
 func (f *Filter) Visible(ctx context.Context, e *parley.Event) (bool, error) {
+	f.release = nil
 	if e.Talks == "" {
 		return false, nil
 	}
 	switch e.Kind {
-	case parley.EventPresenceChanged:
-		f.noteRelease(e)
-		delete(f.scopes, e.Talks)
-	case parley.EventMemberAdded, parley.EventDelegationAdded, parley.EventTalksStatus, parley.EventPlenaryChanged:
+	case parley.EventPresenceChanged, parley.EventMemberAdded, parley.EventDelegationAdded, parley.EventTalksStatus, parley.EventPlenaryChanged:
 		delete(f.scopes, e.Talks)
 	}
 	sc, ok := f.scopes[e.Talks]
@@ -57,24 +64,38 @@ func (f *Filter) Visible(ctx context.Context, e *parley.Event) (bool, error) {
 		}
 		f.scopes[e.Talks] = sc
 	}
-	return sc != nil && sc.visible(e), nil
+	if sc == nil {
+		return false, nil
+	}
+	if e.Kind == parley.EventPresenceChanged {
+		f.noteRelease(sc, e)
+	}
+	if sc.visible(e) {
+		return true, nil
+	}
+	if sc.canRead(e.Room) && sc.heldBack(e.Room) > 0 {
+		f.lastHidden[e.Talks+" "+e.Room] = e.Seq
+	}
+	return false, nil
 }
 
-// noteRelease records a release when e re-engages the user's own party
-// whose caucus this filter has been holding back.
-func (f *Filter) noteRelease(e *parley.Event) {
-	old := f.scopes[e.Talks]
-	if old == nil || old.mine == nil || old.mine.Presence != parley.PresenceWithdrawn || old.mine.PresenceSeq >= e.Seq {
+// noteRelease records a release when e re-engages the user's own party.
+// What reached its caucus after it withdrew was hidden from this client:
+// up to where this stream began, and then as long as this filter hid it.
+func (f *Filter) noteRelease(sc *scope, e *parley.Event) {
+	var data parley.PresenceChanged
+	if json.Unmarshal(e.Data, &data) != nil || data.Presence != parley.PresenceEngaged || data.Previous == 0 {
 		return
 	}
-	var data struct {
-		Delegation string          `json:"delegation"`
-		Presence   parley.Presence `json:"presence"`
-	}
-	if json.Unmarshal(e.Data, &data) != nil || data.Delegation != old.mine.ID || data.Presence != parley.PresenceEngaged {
+	d := sc.mine
+	if d == nil || d.ID != data.Delegation || d.Kind != parley.KindParty {
 		return
 	}
-	f.release = &release{talks: e.Talks, room: parley.CaucusRoom(old.mine.Slug), after: old.mine.PresenceSeq, before: e.Seq}
+	room := parley.CaucusRoom(d.Slug)
+	upto := max(min(f.start, e.Seq-1), f.lastHidden[e.Talks+" "+room])
+	if upto > data.Previous {
+		f.release = &release{talks: e.Talks, room: room, after: data.Previous, upto: upto}
+	}
 }
 
 // Delivery is an event to show a user. Released marks an event that was
@@ -97,20 +118,11 @@ func (s *Service) Events(ctx context.Context, f *Filter, after int64, limit int)
 	return out, cursor, err
 }
 
-// Deliveries is Events for a live stream: when an event re-engages the
-// user's party, the caucus events held back from it since it withdrew
-// (which a stream filtered by the same Filter skipped) are delivered just
-// before it, marked Released.
-func (s *Service) Deliveries(ctx context.Context, f *Filter, after int64, limit int) ([]Delivery, int64, error) {
-	return s.scan(ctx, f, after, limit, true)
-}
-
-// Deliver filters one live event, returning what to send for it: nothing,
-// the event, or the events it releases followed by the event.
-func (s *Service) Deliver(ctx context.Context, f *Filter, e *parley.Event) ([]Delivery, error) {
+// deliver filters one event, returning what to send for it: nothing, the
+// event, or the events it releases followed by the event.
+func (s *Service) deliver(ctx context.Context, f *Filter, e *parley.Event) ([]Delivery, error) {
 	ok, err := f.Visible(ctx, e)
 	if err != nil || !ok {
-		f.release = nil
 		return nil, err
 	}
 	out, err := f.released(ctx)
@@ -120,6 +132,8 @@ func (s *Service) Deliver(ctx context.Context, f *Filter, e *parley.Event) ([]De
 	return append(out, Delivery{Event: *e}), nil
 }
 
+// scan filters stored events after a seq; withReleased adds what a
+// re-engagement releases, as a live stream needs.
 func (s *Service) scan(ctx context.Context, f *Filter, after int64, limit int, withReleased bool) ([]Delivery, int64, error) {
 	var out []Delivery
 	cursor := after
@@ -139,11 +153,10 @@ func (s *Service) scan(ctx context.Context, f *Filter, after int64, limit int, w
 		for i := range batch {
 			var ds []Delivery
 			if withReleased {
-				ds, err = s.Deliver(ctx, f, &batch[i])
+				ds, err = s.deliver(ctx, f, &batch[i])
 			} else {
 				var ok bool
 				ok, err = f.Visible(ctx, &batch[i])
-				f.release = nil
 				if ok {
 					ds = []Delivery{{Event: batch[i]}}
 				}
@@ -169,7 +182,7 @@ func (f *Filter) released(ctx context.Context) ([]Delivery, error) {
 		return nil, nil
 	}
 	var out []Delivery
-	for cursor := r.after; ; {
+	for cursor := r.after; cursor < r.upto; {
 		var batch []parley.Event
 		err := f.s.Store.View(ctx, func(tx parley.Tx) error {
 			var err error
@@ -179,8 +192,11 @@ func (f *Filter) released(ctx context.Context) ([]Delivery, error) {
 		if err != nil {
 			return nil, err
 		}
+		if len(batch) == 0 {
+			break
+		}
 		for _, e := range batch {
-			if e.Seq >= r.before {
+			if e.Seq > r.upto {
 				return out, nil
 			}
 			if e.Talks == r.talks && e.Room == r.room {
@@ -188,8 +204,6 @@ func (f *Filter) released(ctx context.Context) ([]Delivery, error) {
 			}
 			cursor = e.Seq
 		}
-		if len(batch) == 0 {
-			return out, nil
-		}
 	}
+	return out, nil
 }

@@ -2,33 +2,162 @@ package talks
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"golang.org/x/mod/sumdb/tlog"
 
 	"parley"
+	"parley/eventlog"
 	"parley/ledger"
 )
 
-// Bundle gathers every event the user may read, with salts and inclusion
-// proofs against the latest signed checkpoint, for offline verification.
-func (s *Service) Bundle(ctx context.Context, user *parley.User, verifierKey string) (ledger.Bundle, error) {
-	var cp []byte
-	var size int64
+// MaxLeaves is the most leaf hashes one Leaves call returns.
+const MaxLeaves = 1000
+
+// ledgerKey returns the verifier key, or ENOTFOUND when the deployment
+// keeps no signed ledger.
+func (s *Service) ledgerKey() (string, error) {
+	if s.VerifierKey == "" {
+		return "", parley.Errorf(parley.ENOTFOUND, "this server keeps no signed ledger")
+	}
+	return s.VerifierKey, nil
+}
+
+// LedgerKey returns the verifier key members pass to parley verify.
+func (s *Service) LedgerKey(ctx context.Context, actor *parley.User) (string, error) {
+	return s.ledgerKey()
+}
+
+// Checkpoint returns the latest signed checkpoint note.
+func (s *Service) Checkpoint(ctx context.Context, actor *parley.User) ([]byte, error) {
+	var note []byte
 	err := s.Store.View(ctx, func(tx parley.Tx) error {
 		var err error
-		if cp, err = tx.LatestCheckpoint(ctx); err != nil {
-			return err
+		note, err = tx.LatestCheckpoint(ctx)
+		if parley.ErrorCode(err) == parley.ENOTFOUND {
+			return parley.Errorf(parley.ENOTFOUND, "the ledger is empty")
 		}
-		c, err := ledger.OpenCheckpoint(cp, verifierKey)
+		return err
+	})
+	return note, err
+}
+
+// LastSeq returns the seq of the newest event: a stream that should show
+// only what comes after a page was read starts after it.
+func (s *Service) LastSeq(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.Store.View(ctx, func(tx parley.Tx) error {
+		var err error
+		n, err = tx.LedgerSize(ctx)
+		return err
+	})
+	return n, err
+}
+
+// ledgerView runs fn with the log size. Tree hashes reveal nothing of any
+// room, so any signed-in user may read them.
+func (s *Service) ledgerView(ctx context.Context, fn func(tx parley.Tx, size int64) error) error {
+	return s.Store.View(ctx, func(tx parley.Tx) error {
+		size, err := tx.LedgerSize(ctx)
 		if err != nil {
 			return err
 		}
-		size = c.Tree.N
-		return nil
+		return fn(tx, size)
 	})
+}
+
+// checkSize checks a tree size asked for against the log; 0 means the
+// whole log.
+func checkSize(name string, n, size int64) (int64, error) {
+	switch {
+	case n < 0:
+		return 0, parley.Errorf(parley.EINVALID, "%s must not be negative", name)
+	case n == 0:
+		return size, nil
+	case n > size:
+		return 0, parley.Errorf(parley.EINVALID, "%s=%d is beyond the log size %d", name, n, size)
+	}
+	return n, nil
+}
+
+// InclusionProof proves that leaf index is in the tree of the given size
+// (0: the whole log).
+func (s *Service) InclusionProof(ctx context.Context, actor *parley.User, index, size int64) (ledger.InclusionProof, error) {
+	var p ledger.InclusionProof
+	err := s.ledgerView(ctx, func(tx parley.Tx, logSize int64) error {
+		n, err := checkSize("size", size, logSize)
+		if err != nil {
+			return err
+		}
+		if index < 0 || index >= n {
+			return parley.Errorf(parley.EINVALID, "index must be between 0 and %d", n-1)
+		}
+		p, err = ledger.ProveInclusion(index, n, tx)
+		return err
+	})
+	return p, err
+}
+
+// ConsistencyProof proves that the tree of size to (0: the whole log)
+// extends the tree of size from.
+func (s *Service) ConsistencyProof(ctx context.Context, actor *parley.User, from, to int64) (ledger.ConsistencyProof, error) {
+	var p ledger.ConsistencyProof
+	err := s.ledgerView(ctx, func(tx parley.Tx, logSize int64) error {
+		n, err := checkSize("to", to, logSize)
+		if err != nil {
+			return err
+		}
+		if from < 0 || from > n {
+			return parley.Errorf(parley.EINVALID, "from must be between 0 and %d", n)
+		}
+		p, err = ledger.ProveConsistency(from, n, tx)
+		return err
+	})
+	return p, err
+}
+
+// Leaves returns the leaf hashes [start, end) (end 0: the whole log), at
+// most MaxLeaves of them.
+func (s *Service) Leaves(ctx context.Context, actor *parley.User, start, end int64) ([]tlog.Hash, error) {
+	var out []tlog.Hash
+	err := s.ledgerView(ctx, func(tx parley.Tx, logSize int64) error {
+		n, err := checkSize("end", end, logSize)
+		if err != nil {
+			return err
+		}
+		if start < 0 || start > n {
+			return parley.Errorf(parley.EINVALID, "start must be between 0 and %d", n)
+		}
+		if n-start > MaxLeaves {
+			if end != 0 {
+				return parley.Errorf(parley.EINVALID, "at most %d leaves at a time", MaxLeaves)
+			}
+			n = start + MaxLeaves
+		}
+		out, err = ledger.Leaves(start, n, tx)
+		return err
+	})
+	return out, err
+}
+
+// Bundle gathers every event the user may read, with salts and inclusion
+// proofs against the latest signed checkpoint, for offline verification.
+func (s *Service) Bundle(ctx context.Context, user *parley.User) (ledger.Bundle, error) {
+	key, err := s.ledgerKey()
 	if err != nil {
 		return ledger.Bundle{}, err
+	}
+	var size int64
+	if err := s.Store.View(ctx, func(tx parley.Tx) error {
+		var err error
+		size, err = eventlog.Size(ctx, tx, key)
+		return err
+	}); err != nil {
+		return ledger.Bundle{}, err
+	}
+	if size == 0 {
+		return ledger.Bundle{}, parley.Errorf(parley.ENOTFOUND, "the ledger is empty")
 	}
 	f := s.NewFilter(user)
 	var seqs []int64
@@ -49,70 +178,106 @@ func (s *Service) Bundle(ctx context.Context, user *parley.User, verifierKey str
 	}
 	var b ledger.Bundle
 	err = s.Store.View(ctx, func(tx parley.Tx) error {
-		entries, err := tx.LedgerEntries(ctx, seqs)
-		if err != nil {
-			return err
-		}
-		items := make([]ledger.Item, len(entries))
-		for i, le := range entries {
-			items[i] = ledger.Item{Salt: le.Salt, Canonical: le.Canonical}
-		}
-		if b, err = ledger.NewBundle(cp, verifierKey, items, tx); err != nil {
-			return err
-		}
-		// The bundle proves what the ledger holds; the server vouches for
-		// it only if what it shows is the same.
-		for _, le := range entries {
-			if err := checkEntry(le); err != nil {
-				return fmt.Errorf("ledger: index %d: %w", le.Event.Seq-1, err)
-			}
-			if err := checkState(ctx, tx, &le.Event); err != nil {
-				return fmt.Errorf("ledger: index %d: %w", le.Event.Seq-1, err)
-			}
-		}
-		return nil
+		var err error
+		b, err = eventlog.Bundle(ctx, tx, key, seqs, checkState(tx))
+		return err
 	})
 	return b, err
 }
 
-// LedgerEntry returns one event with its salt, if the user may read it;
-// otherwise ENOTFOUND, as for a room the user may not see.
-func (s *Service) LedgerEntry(ctx context.Context, user *parley.User, seq int64) (*parley.LedgerEntry, error) {
-	var le *parley.LedgerEntry
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
+// LedgerEntry returns one event as a bundle holds it (salt, canonical bytes
+// and an inclusion proof against the latest checkpoint), if the user may
+// read it; otherwise ENOTFOUND, as for a room the user may not see.
+func (s *Service) LedgerEntry(ctx context.Context, user *parley.User, seq int64) (*ledger.Entry, error) {
+	key, err := s.ledgerKey()
+	if err != nil {
+		return nil, err
+	}
+	var e *parley.Event
+	err = s.Store.View(ctx, func(tx parley.Tx) error {
 		got, err := tx.LedgerEntries(ctx, []int64{seq})
 		if err != nil {
 			return err
 		}
-		le = &got[0]
+		e = &got[0].Event
 		return nil
 	})
 	if err != nil {
-		return nil, parley.Errorf(parley.ENOTFOUND, "event not found")
+		return nil, err
 	}
-	ok, err := s.NewFilter(user).Visible(ctx, &le.Event)
+	ok, err := s.NewFilter(user).Visible(ctx, e)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, parley.Errorf(parley.ENOTFOUND, "event not found")
 	}
-	return le, nil
+	var b ledger.Bundle
+	err = s.Store.View(ctx, func(tx parley.Tx) error {
+		var err error
+		b, err = eventlog.Bundle(ctx, tx, key, []int64{seq}, checkState(tx))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &b.Entries[0], nil
 }
 
-// LedgerView runs fn with read access to the tree hashes and the latest
-// checkpoint. Tree hashes reveal nothing of any room, so any signed-in user
-// may read them.
-func (s *Service) LedgerView(ctx context.Context, fn func(size int64, cp []byte, r tlog.HashReader) error) error {
-	return s.Store.View(ctx, func(tx parley.Tx) error {
-		size, err := tx.LedgerSize(ctx)
-		if err != nil {
-			return err
-		}
-		cp, err := tx.LatestCheckpoint(ctx)
-		if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
-			return err
-		}
-		return fn(size, cp, tx)
+// CheckLedger recomputes every leaf from the stored events and the whole
+// tree from the leaves, checks the latest checkpoint against it, and checks
+// that each stored message agrees with the event that recorded it. The
+// error names the first bad log index. It returns the number of events.
+func (s *Service) CheckLedger(ctx context.Context) (int64, error) {
+	var size int64
+	err := s.Store.View(ctx, func(tx parley.Tx) error {
+		var err error
+		size, err = eventlog.Check(ctx, tx, s.VerifierKey, checkState(tx))
+		return err
 	})
+	return size, err
+}
+
+// checkState returns the check that what the server shows for an event's
+// subject agrees with the event: a posted message's stored text, room,
+// author and disclosure, and a relay's recorded source.
+func checkState(tx parley.Tx) eventlog.StateCheck {
+	return func(ctx context.Context, le *parley.LedgerEntry) error {
+		e := &le.Event
+		switch e.Kind {
+		case parley.EventMessagePosted:
+			var m parley.Message
+			if err := json.Unmarshal(e.Data, &m); err != nil {
+				return fmt.Errorf("message event does not decode: %w", err)
+			}
+			got, err := tx.Message(ctx, e.Talks, m.ID)
+			if parley.ErrorCode(err) == parley.ENOTFOUND {
+				return fmt.Errorf("message %s recorded by this event is missing", m.ID)
+			}
+			if err != nil {
+				return err
+			}
+			if got.Room != e.Room || got.Text != m.Text || got.Author != m.Author || got.Delegation != m.Delegation ||
+				got.Disclosure != m.Disclosure || got.EventSeq != e.Seq || got.RoomSeq != m.RoomSeq {
+				return fmt.Errorf("stored message %s differs from the event that recorded it", m.ID)
+			}
+		case parley.EventRelayRecorded:
+			var link parley.RelayRecorded
+			if err := json.Unmarshal(e.Data, &link); err != nil {
+				return fmt.Errorf("relay event does not decode: %w", err)
+			}
+			got, err := tx.Message(ctx, e.Talks, link.Message)
+			if err != nil && parley.ErrorCode(err) != parley.ENOTFOUND {
+				return err
+			}
+			if err != nil || got.Relay == nil {
+				return fmt.Errorf("relayed message %s recorded by this event is missing", link.Message)
+			}
+			r := got.Relay
+			if r.SourceRoom != link.SourceRoom || r.SourceMessage != link.SourceMessage || r.SourceAuthor != link.SourceAuthor || r.SourceDelegation != link.SourceDelegation {
+				return fmt.Errorf("stored relay of %s differs from the event that recorded it", link.Message)
+			}
+		}
+		return nil
+	}
 }

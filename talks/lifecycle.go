@@ -7,21 +7,17 @@ import (
 	"parley"
 )
 
-// maxReason bounds reasons and titles.
-const maxReason = 2000
-
 // CreateTalks opens a new negotiation track. Only operators (admin users)
-// create talks; they then add delegations and members.
-func (s *Service) CreateTalks(ctx context.Context, actor *parley.User, title string) (*parley.Talks, error) {
+// create talks; they then add delegations and seed their first members.
+func (s *Service) CreateTalks(ctx context.Context, actor *parley.User, title string) (*View, error) {
 	if !actor.Admin {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "only an administrator can create talks")
 	}
-	title = strings.TrimSpace(title)
-	if err := parley.CheckText("title", title, 200); err != nil {
+	now := s.now()
+	t := &parley.Talks{ID: parley.NewID("t_"), Title: strings.TrimSpace(title), Status: parley.TalksActive, StatusAt: now, StatusBy: actor.ID, CreatedAt: now, CreatedBy: actor.ID}
+	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	now := s.now()
-	t := &parley.Talks{ID: parley.NewID("t_"), Title: title, Status: parley.TalksActive, StatusAt: now, StatusBy: actor.ID, CreatedAt: now, CreatedBy: actor.ID}
 	err := s.update(ctx, func(tx parley.Tx) error {
 		if err := tx.CreateTalks(ctx, t); err != nil {
 			return err
@@ -32,22 +28,7 @@ func (s *Service) CreateTalks(ctx context.Context, actor *parley.User, title str
 	if err != nil {
 		return nil, err
 	}
-	return t, nil
-}
-
-// checkManage allows administrators and engaged mediators to change who
-// takes part in the talks.
-func (sc *scope) checkManage() error {
-	if sc.talks.Terminal() {
-		return parley.Errorf(parley.ECONFLICT, "the talks are %s", sc.talks.Status)
-	}
-	if sc.isMediator() && sc.mine.Presence != parley.PresenceEngaged && !sc.user.Admin {
-		return parley.Errorf(parley.ECONFLICT, "%s has suspended its mediation; resume it first", sc.mine.Name)
-	}
-	if sc.user.Admin || sc.isMediator() {
-		return nil
-	}
-	return parley.Errorf(parley.EFORBIDDEN, "only a mediator or an administrator can change who takes part")
+	return s.Get(ctx, actor, t.ID)
 }
 
 // NewDelegation describes a delegation to add.
@@ -57,28 +38,41 @@ type NewDelegation struct {
 	Kind parley.DelegationKind `json:"kind"`
 }
 
+// checkAddDelegation is the rule for adding delegations: engaged mediators
+// may, and administrators only while the talks are being set up, that is
+// until a mediator delegation has a member. From then on the operator of the
+// channel cannot change who takes part without a mediator.
+func (sc *scope) checkAddDelegation() error {
+	if err := sc.talks.CheckTerminal(); err != nil {
+		return err
+	}
+	if sc.isMediator() {
+		return sc.mine.CheckEngaged()
+	}
+	if sc.user.Admin && sc.mine == nil {
+		if sc.hasMediatorMember() {
+			return parley.Errorf(parley.EFORBIDDEN, "the talks have mediators now; only a mediator can add a delegation")
+		}
+		return nil
+	}
+	return parley.Errorf(parley.EFORBIDDEN, "only a mediator can add a delegation")
+}
+
 // AddDelegation adds a party, mediator or observer to the talks.
 func (s *Service) AddDelegation(ctx context.Context, actor *parley.User, talksID string, nd NewDelegation) (*parley.Delegation, error) {
 	nd.Name = strings.TrimSpace(nd.Name)
-	if err := parley.CheckText("name", nd.Name, 200); err != nil {
-		return nil, err
-	}
-	if !nd.Kind.Valid() {
-		return nil, parley.Errorf(parley.EINVALID, "kind must be party, mediator or observer, not %q", nd.Kind)
-	}
 	if nd.Slug == "" {
 		nd.Slug = parley.Slugify(nd.Name)
 	}
-	if !parley.ValidSlug(nd.Slug) {
-		return nil, parley.Errorf(parley.EINVALID, "slug %q must be 1-40 lowercase letters, digits or dashes", nd.Slug)
+	d := &parley.Delegation{ID: parley.NewID("d_"), TalksID: talksID, Slug: nd.Slug, Name: nd.Name, Kind: nd.Kind, Presence: parley.PresenceEngaged, PresenceBy: actor.ID}
+	if err := d.Validate(); err != nil {
+		return nil, err
 	}
-	var d *parley.Delegation
 	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
-		if err := sc.checkManage(); err != nil {
+		if err := sc.checkAddDelegation(); err != nil {
 			return err
 		}
-		now := s.now()
-		d = &parley.Delegation{ID: parley.NewID("d_"), TalksID: talksID, Slug: nd.Slug, Name: nd.Name, Kind: nd.Kind, Presence: parley.PresenceEngaged, PresenceAt: now, PresenceBy: actor.ID}
+		d.PresenceAt = s.now()
 		if err := tx.CreateDelegation(ctx, d); err != nil {
 			return err
 		}
@@ -98,26 +92,50 @@ type NewMember struct {
 	Title string            `json:"title"`
 }
 
+// checkAddMember is the membership rule. Nobody adds themselves. An
+// administrator only seeds the first member of an empty delegation. Engaged
+// mediators add members to mediator delegations, and the first member of an
+// empty party or observer delegation; later members of a party or observer
+// delegation are added by its own head, so that nobody else can speak in a
+// party's name. Every change is an event all members see.
+func (sc *scope) checkAddMember(d *parley.Delegation, u *parley.User) error {
+	if err := sc.talks.CheckTerminal(); err != nil {
+		return err
+	}
+	if u.ID == sc.user.ID {
+		return parley.Errorf(parley.EFORBIDDEN, "nobody can add themselves to a delegation")
+	}
+	empty := len(sc.membersOf(d.ID)) == 0
+	switch {
+	case sc.mine != nil && sc.mine.ID == d.ID && sc.role == parley.RoleHead:
+		return sc.mine.CheckEngaged()
+	case sc.isMediator() && (d.Kind == parley.KindMediator || empty):
+		return sc.mine.CheckEngaged()
+	case sc.user.Admin && sc.mine == nil && empty:
+		return nil
+	case sc.user.Admin && sc.mine == nil:
+		return parley.Errorf(parley.EFORBIDDEN, "an administrator only seeds the first member of an empty delegation; %s has members, who add their own", d.Name)
+	case d.Kind == parley.KindMediator:
+		return parley.Errorf(parley.EFORBIDDEN, "only a mediator can add members to %s", d.Name)
+	default:
+		return parley.Errorf(parley.EFORBIDDEN, "only the head of %s can add its members", d.Name)
+	}
+}
+
 // AddMember places an existing user in a delegation. A user belongs to at
 // most one delegation per talks.
 func (s *Service) AddMember(ctx context.Context, actor *parley.User, talksID, delegation string, nm NewMember) (*parley.Member, error) {
 	if nm.Role == "" {
 		nm.Role = parley.RoleNegotiator
 	}
-	if !nm.Role.Valid() {
-		return nil, parley.Errorf(parley.EINVALID, "role must be head, negotiator or staff, not %q", nm.Role)
-	}
-	if len(nm.Title) > 200 {
-		return nil, parley.Errorf(parley.ETOOLARGE, "title is over 200 bytes")
+	m := &parley.Member{Role: nm.Role, Title: strings.TrimSpace(nm.Title)}
+	if err := m.Validate(); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(nm.User) == "" {
 		return nil, parley.Errorf(parley.EINVALID, "user is required")
 	}
-	var m *parley.Member
 	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
-		if err := sc.checkManage(); err != nil {
-			return err
-		}
 		d, err := sc.delegation(delegation)
 		if err != nil {
 			return err
@@ -129,16 +147,15 @@ func (s *Service) AddMember(ctx context.Context, actor *parley.User, talksID, de
 		if err != nil {
 			return err
 		}
-		ms, err := tx.Memberships(ctx, u.ID)
-		if err != nil {
+		if err := sc.checkAddMember(d, u); err != nil {
 			return err
 		}
-		for _, x := range ms {
-			if x.TalksID == talksID {
+		for _, x := range sc.members {
+			if x.UserID == u.ID {
 				return parley.Errorf(parley.ECONFLICT, "%s is already in a delegation of these talks", u.Name)
 			}
 		}
-		m = &parley.Member{DelegationID: d.ID, UserID: u.ID, UserName: u.Name, DisplayName: u.DisplayName, Role: nm.Role, Title: nm.Title}
+		m.DelegationID, m.UserID, m.UserName, m.DisplayName = d.ID, u.ID, u.Name, u.DisplayName
 		if err := tx.AddMember(ctx, m); err != nil {
 			return err
 		}
@@ -173,28 +190,30 @@ var statusTransitions = map[StatusAction]struct {
 	ActionCollapse: {[]parley.TalksStatus{parley.TalksActive, parley.TalksSuspended}, parley.TalksCollapsed, true},
 }
 
+// checkReason trims and validates a reason, required when why is set.
+func checkReason(reason string, why bool, verb string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if why && reason == "" {
+		return "", parley.Errorf(parley.EINVALID, "a reason is required to %s", verb)
+	}
+	return reason, parley.CheckOptional("reason", reason, parley.MaxReasonBytes)
+}
+
 // SetStatus changes the talks' status; only an engaged mediator may.
-func (s *Service) SetStatus(ctx context.Context, actor *parley.User, talksID string, action StatusAction, reason string) (*parley.Talks, error) {
+func (s *Service) SetStatus(ctx context.Context, actor *parley.User, talksID string, action StatusAction, reason string) (*View, error) {
 	tr, ok := statusTransitions[action]
 	if !ok {
 		return nil, parley.Errorf(parley.EINVALID, "action must be suspend, resume, conclude or collapse, not %q", action)
 	}
-	reason = strings.TrimSpace(reason)
-	if tr.why && reason == "" {
-		return nil, parley.Errorf(parley.EINVALID, "a reason is required to %s the talks", action)
+	reason, err := checkReason(reason, tr.why, string(action)+" the talks")
+	if err != nil {
+		return nil, err
 	}
-	if len(reason) > maxReason {
-		return nil, parley.Errorf(parley.ETOOLARGE, "reason is over %d bytes", maxReason)
-	}
-	var t *parley.Talks
-	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
-		if !sc.isMediator() {
-			return parley.Errorf(parley.EFORBIDDEN, "only a mediator can %s the talks", action)
+	err = s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
+		if err := sc.checkMediator(string(action) + " the talks"); err != nil {
+			return err
 		}
-		if sc.mine.Presence != parley.PresenceEngaged {
-			return parley.Errorf(parley.ECONFLICT, "%s has suspended its mediation; resume it first", sc.mine.Name)
-		}
-		t = sc.talks
+		t := sc.talks
 		allowed := false
 		for _, f := range tr.from {
 			allowed = allowed || t.Status == f
@@ -209,13 +228,13 @@ func (s *Service) SetStatus(ctx context.Context, actor *parley.User, talksID str
 		if err := tx.UpdateTalks(ctx, t); err != nil {
 			return err
 		}
-		_, err := s.emit(ctx, tx, actor.ID, talksID, "", parley.EventTalksStatus, map[string]any{"status": t.Status, "action": action, "reason": reason})
+		_, err := s.emit(ctx, tx, actor.ID, talksID, "", parley.EventTalksStatus, parley.StatusChanged{Status: t.Status, Action: string(action), Reason: reason})
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return t, nil
+	return s.Get(ctx, actor, talksID)
 }
 
 // PresenceAction names a change to a delegation's presence.
@@ -249,17 +268,14 @@ func (s *Service) ChangePresence(ctx context.Context, actor *parley.User, talksI
 	if !ok {
 		return nil, parley.Errorf(parley.EINVALID, "action must be withdraw, re-engage, suspend or resume, not %q", action)
 	}
-	reason = strings.TrimSpace(reason)
-	if tr.why && reason == "" {
-		return nil, parley.Errorf(parley.EINVALID, "a reason is required to %s", tr.verb)
-	}
-	if len(reason) > maxReason {
-		return nil, parley.Errorf(parley.ETOOLARGE, "reason is over %d bytes", maxReason)
+	reason, err := checkReason(reason, tr.why, tr.verb)
+	if err != nil {
+		return nil, err
 	}
 	var d *parley.Delegation
-	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
-		if sc.talks.Terminal() {
-			return parley.Errorf(parley.ECONFLICT, "the talks are %s", sc.talks.Status)
+	err = s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
+		if err := sc.talks.CheckTerminal(); err != nil {
+			return err
 		}
 		var err error
 		if d, err = sc.delegation(delegation); err != nil {
@@ -277,7 +293,8 @@ func (s *Service) ChangePresence(ctx context.Context, actor *parley.User, talksI
 		if d.Presence != tr.from {
 			return parley.Errorf(parley.ECONFLICT, "%s is %s; cannot %s", d.Name, d.Presence, tr.verb)
 		}
-		e, err := s.emit(ctx, tx, actor.ID, talksID, "", parley.EventPresenceChanged, map[string]any{"delegation": d.ID, "presence": tr.to, "action": action, "reason": reason})
+		e, err := s.emit(ctx, tx, actor.ID, talksID, "", parley.EventPresenceChanged, parley.PresenceChanged{
+			Delegation: d.ID, Presence: tr.to, Action: string(action), Reason: reason, Previous: d.PresenceSeq})
 		if err != nil {
 			return err
 		}
@@ -291,22 +308,17 @@ func (s *Service) ChangePresence(ctx context.Context, actor *parley.User, talksI
 }
 
 // SetPlenary opens or closes the plenary room; only an engaged mediator may.
-func (s *Service) SetPlenary(ctx context.Context, actor *parley.User, talksID string, open bool) (*parley.Talks, error) {
-	var t *parley.Talks
+func (s *Service) SetPlenary(ctx context.Context, actor *parley.User, talksID string, open bool) (*View, error) {
 	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if !sc.isMediator() {
-			if sc.mine == nil || !sc.canRead(parley.RoomPlenary) {
-				return parley.Errorf(parley.ENOTFOUND, "room not found")
+			if err := sc.checkRead(parley.RoomPlenary); err != nil {
+				return err
 			}
-			return parley.Errorf(parley.EFORBIDDEN, "only a mediator can open or close the plenary")
 		}
-		if sc.talks.Terminal() {
-			return parley.Errorf(parley.ECONFLICT, "the talks are %s", sc.talks.Status)
+		if err := sc.checkMediator("open or close the plenary"); err != nil {
+			return err
 		}
-		if sc.mine.Presence != parley.PresenceEngaged {
-			return parley.Errorf(parley.ECONFLICT, "%s has suspended its mediation; resume it first", sc.mine.Name)
-		}
-		t = sc.talks
+		t := sc.talks
 		if t.PlenaryOpen == open {
 			state := map[bool]string{true: "open", false: "closed"}[open]
 			return parley.Errorf(parley.ECONFLICT, "the plenary is already %s", state)
@@ -315,11 +327,11 @@ func (s *Service) SetPlenary(ctx context.Context, actor *parley.User, talksID st
 		if err := tx.UpdateTalks(ctx, t); err != nil {
 			return err
 		}
-		_, err := s.emit(ctx, tx, actor.ID, talksID, parley.RoomPlenary, parley.EventPlenaryChanged, map[string]bool{"open": open})
+		_, err := s.emit(ctx, tx, actor.ID, talksID, parley.RoomPlenary, parley.EventPlenaryChanged, parley.PlenaryChanged{Open: open})
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return t, nil
+	return s.Get(ctx, actor, talksID)
 }

@@ -13,36 +13,21 @@ type NewMessage struct {
 	Disclosure parley.Disclosure `json:"disclosure"`
 }
 
-// checkDisclosure validates d for room: mediator-only words belong where
-// only their author's side and the mediators can read them.
-func checkDisclosure(d parley.Disclosure, room string) error {
-	if !d.Valid() {
-		return parley.Errorf(parley.EINVALID, "disclosure must be mediator-only, relayable or public, not %q", d)
-	}
-	if d == parley.MediatorOnly && room != parley.RoomMediators && !strings.HasPrefix(room, parley.CaucusPrefix) {
-		return parley.Errorf(parley.EINVALID, "mediator-only messages belong in a caucus or the mediators room, not %s", room)
-	}
-	return nil
-}
-
 // Post adds a message to a room the actor may write in.
 func (s *Service) Post(ctx context.Context, actor *parley.User, talksID, room string, nm NewMessage) (*parley.Message, error) {
 	if nm.Disclosure == "" {
 		nm.Disclosure = parley.Relayable
 	}
-	if err := parley.CheckText("text", nm.Text, parley.MaxMessageBytes); err != nil {
+	m := &parley.Message{ID: parley.NewID("m_"), TalksID: talksID, Room: room, Author: actor.ID, AuthorName: actor.DisplayName,
+		Disclosure: nm.Disclosure, Text: nm.Text}
+	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	var m *parley.Message
 	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if err := sc.checkWrite(room); err != nil {
 			return err
 		}
-		if err := checkDisclosure(nm.Disclosure, room); err != nil {
-			return err
-		}
-		m = &parley.Message{ID: parley.NewID("m_"), TalksID: talksID, Room: room, Author: actor.ID, AuthorName: actor.DisplayName,
-			Delegation: sc.mine.ID, Disclosure: nm.Disclosure, Text: nm.Text, CreatedAt: s.now()}
+		m.Delegation, m.CreatedAt = sc.mine.ID, s.now()
 		return s.record(ctx, tx, actor, m)
 	})
 	if err != nil {
@@ -51,30 +36,30 @@ func (s *Service) Post(ctx context.Context, actor *parley.User, talksID, room st
 	return m, nil
 }
 
-// record stores m and appends its event in m's room. The event carries the
-// message as the room's readers see it; for a relay, the link to the source
-// goes into a separate event in the mediators room.
+// record numbers m in its room, appends its event in m's room and stores
+// it with that event's sequence number. The event carries the message as
+// the room's readers see it; for a relay, the link to the source goes into
+// a separate event in the mediators room.
 func (s *Service) record(ctx context.Context, tx parley.Tx, actor *parley.User, m *parley.Message) error {
-	size, err := tx.LedgerSize(ctx)
+	last, err := tx.LastRoomSeq(ctx, m.TalksID, m.Room)
 	if err != nil {
 		return err
 	}
-	m.EventSeq = size + 1
+	m.RoomSeq = last + 1
+	view := redact(m, false)
+	view.EventSeq = 0 // the event's own seq; not known before it is appended
+	e, err := s.emit(ctx, tx, actor.ID, m.TalksID, m.Room, parley.EventMessagePosted, view)
+	if err != nil {
+		return err
+	}
+	m.EventSeq = e.Seq
 	if err := tx.InsertMessage(ctx, m); err != nil {
 		return err
 	}
-	e, err := s.emit(ctx, tx, actor.ID, m.TalksID, m.Room, parley.EventMessagePosted, redact(m, false))
-	if err != nil {
-		return err
-	}
-	if e.Seq != m.EventSeq {
-		return parley.Errorf(parley.EINTERNAL, "event sequence moved during the transaction")
-	}
-	if m.Relay != nil {
-		_, err = s.emit(ctx, tx, actor.ID, m.TalksID, parley.RoomMediators, parley.EventRelayRecorded, map[string]any{
-			"message": m.ID, "room": m.Room, "mode": m.Relay.Mode, "attribution": m.Relay.Attribution,
-			"source_room": m.Relay.SourceRoom, "source_message": m.Relay.SourceMessage,
-			"source_author": m.Relay.SourceAuthor, "source_delegation": m.Relay.SourceDelegation,
+	if r := m.Relay; r != nil {
+		_, err = s.emit(ctx, tx, actor.ID, m.TalksID, parley.RoomMediators, parley.EventRelayRecorded, parley.RelayRecorded{
+			Message: m.ID, Room: m.Room, Mode: r.Mode, Attribution: r.Attribution,
+			SourceRoom: r.SourceRoom, SourceMessage: r.SourceMessage, SourceAuthor: r.SourceAuthor, SourceDelegation: r.SourceDelegation,
 		})
 	}
 	return err
@@ -83,10 +68,10 @@ func (s *Service) record(ctx context.Context, tx parley.Tx, actor *parley.User, 
 // redact returns the message as a reader sees it. Only mediators see where
 // a relay came from; recipients of an anonymous relay do not see who said it.
 func redact(m *parley.Message, mediator bool) *parley.Message {
-	if m.Relay == nil || mediator {
-		return m
-	}
 	c := *m
+	if m.Relay == nil || mediator {
+		return &c
+	}
 	r := *m.Relay
 	r.SourceRoom, r.SourceMessage, r.SourceAuthor, r.SourceDelegation = "", "", "", ""
 	if r.Attribution == parley.Anonymous {
@@ -115,10 +100,10 @@ var disclosureRank = map[parley.Disclosure]int{parley.MediatorOnly: 0, parley.Re
 // Relay passes a message on: only an engaged mediator can, never a
 // mediator-only message, and into the briefing only public ones.
 func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string, nr NewRelay) (*parley.Message, error) {
-	if nr.Mode != parley.Verbatim && nr.Mode != parley.Paraphrase {
+	if !nr.Mode.Valid() {
 		return nil, parley.Errorf(parley.EINVALID, "mode must be verbatim or paraphrase, not %q", nr.Mode)
 	}
-	if nr.Attribution != parley.Attributed && nr.Attribution != parley.Anonymous {
+	if !nr.Attribution.Valid() {
 		return nil, parley.Errorf(parley.EINVALID, "attribution must be attributed or anonymous, not %q", nr.Attribution)
 	}
 	if nr.Mode == parley.Paraphrase {
@@ -133,18 +118,18 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 	}
 	var m *parley.Message
 	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
-		if !sc.isMediator() {
-			return parley.Errorf(parley.EFORBIDDEN, "only a mediator can relay messages")
-		}
-		if sc.mine.Presence != parley.PresenceEngaged {
-			return parley.Errorf(parley.ECONFLICT, "%s has suspended its mediation; resume it to relay", sc.mine.Name)
+		if err := sc.checkMediator("relay messages"); err != nil {
+			return err
 		}
 		if err := sc.checkRead(nr.SourceRoom); err != nil {
 			return err
 		}
 		src, err := tx.Message(ctx, talksID, nr.MessageID)
-		if err != nil || src.Room != nr.SourceRoom {
+		if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && src.Room != nr.SourceRoom {
 			return parley.Errorf(parley.ENOTFOUND, "message not found in %s", nr.SourceRoom)
+		}
+		if err != nil {
+			return err
 		}
 		if err := sc.checkWrite(nr.TargetRoom); err != nil {
 			return err
@@ -164,9 +149,6 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 		}
 		if nr.TargetRoom == parley.RoomBriefing && disc != parley.Public {
 			return parley.Errorf(parley.EFORBIDDEN, "only public messages can be relayed to observers in the briefing")
-		}
-		if err := checkDisclosure(disc, nr.TargetRoom); err != nil {
-			return err
 		}
 		origin := src.Delegation
 		if src.Relay != nil {
@@ -191,6 +173,9 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 				m.Relay.FromName = d.Name
 			}
 		}
+		if err := m.Validate(); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, actor, m)
 	})
 	if err != nil {
@@ -202,22 +187,24 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 // Page is one page of a room's messages.
 type Page struct {
 	Messages []parley.Message `json:"messages"`
-	// Next is the cursor for the following page, "" at the end.
+	// Next is the cursor (a room_seq) for the following page, "" at the end.
 	Next string `json:"next"`
 	// Held counts messages kept for a withdrawn party until it re-engages.
-	Held int `json:"held,omitempty"`
+	Held int `json:"held"`
 }
 
-// Messages lists a room's messages after a room sequence number.
+// Messages lists a room's messages after a room sequence number; limit 0
+// asks for the default page size.
 func (s *Service) Messages(ctx context.Context, actor *parley.User, talksID, room string, after int64, limit int) (*Page, error) {
 	if after < 0 {
 		return nil, parley.Errorf(parley.EINVALID, "after must not be negative")
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
+	limit, err := parley.CheckLimit(limit)
+	if err != nil {
+		return nil, err
 	}
-	var p Page
-	err := s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
+	p := Page{Messages: []parley.Message{}}
+	err = s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		if err := sc.checkRead(room); err != nil {
 			return err
 		}
@@ -228,7 +215,7 @@ func (s *Service) Messages(ctx context.Context, actor *parley.User, talksID, roo
 		}
 		if len(ms) > limit {
 			ms = ms[:limit]
-			p.Next = itoa(ms[limit-1].Seq)
+			p.Next = itoa(ms[limit-1].RoomSeq)
 		}
 		for i := range ms {
 			ms[i] = *redact(&ms[i], sc.isMediator())
@@ -253,7 +240,10 @@ func (s *Service) Message(ctx context.Context, actor *parley.User, talksID, room
 			return err
 		}
 		got, err := tx.Message(ctx, talksID, id)
-		if err != nil || got.Room != room {
+		if err != nil {
+			return err
+		}
+		if got.Room != room {
 			return parley.Errorf(parley.ENOTFOUND, "message not found")
 		}
 		if held := sc.heldBack(room); held > 0 && got.EventSeq > held {
@@ -265,20 +255,22 @@ func (s *Service) Message(ctx context.Context, actor *parley.User, talksID, room
 	return m, err
 }
 
-// Search finds messages containing q in the rooms the actor may read.
+// Search finds messages containing q in the rooms the actor may read,
+// newest first; limit 0 asks for the default page size.
 func (s *Service) Search(ctx context.Context, actor *parley.User, talksID, q string, limit int) ([]parley.Message, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return nil, parley.Errorf(parley.EINVALID, "q is required")
 	}
-	if len(q) > 200 {
-		return nil, parley.Errorf(parley.ETOOLARGE, "q is over 200 bytes")
+	if err := parley.CheckOptional("q", q, parley.MaxQueryBytes); err != nil {
+		return nil, err
 	}
-	if limit <= 0 || limit > 200 {
-		limit = 50
+	limit, err := parley.CheckLimit(limit)
+	if err != nil {
+		return nil, err
 	}
-	var out []parley.Message
-	err := s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
+	out := []parley.Message{}
+	err = s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
 		var rooms []string
 		hidden := map[string]int64{}
 		for _, r := range sc.rooms() {

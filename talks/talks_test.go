@@ -161,7 +161,7 @@ func TestManagement(t *testing.T) {
 	}
 	_, err = e.Talks.AddDelegation(ctx, e.U("qatar"), e.TalksID, talks.NewDelegation{Name: "Egypt again", Slug: "arab-republic-of-egypt", Kind: parley.KindMediator})
 	code(t, err, parley.ECONFLICT)
-	_, err = e.Talks.AddMember(ctx, e.U("qatar"), e.TalksID, "hamas", talks.NewMember{User: "israel"})
+	_, err = e.Talks.AddMember(ctx, e.U("hamas"), e.TalksID, "hamas", talks.NewMember{User: "israel"})
 	code(t, err, parley.ECONFLICT) // already in a delegation of these talks
 	_, err = e.Talks.AddMember(ctx, e.U("qatar"), e.TalksID, "hamas", talks.NewMember{User: "nobody"})
 	code(t, err, parley.ENOTFOUND)
@@ -315,4 +315,84 @@ func TestOtherTalksAreInvisible(t *testing.T) {
 	// A mediator of the first talks is nobody in the second.
 	_, err = e.Talks.SetStatus(ctx, e.U("qatar"), other.ID, talks.ActionSuspend, "x")
 	code(t, err, parley.ENOTFOUND)
+}
+
+// TestMembershipRule: the operator of the channel cannot join it, or put an
+// account of its own into it, without the mediators; nobody but a party's
+// own head adds members to a party; every change is shown to all members.
+func TestMembershipRule(t *testing.T) {
+	e := fixture.New(t)
+	id, op := e.TalksID, e.U("operator")
+	ctx := context.Background()
+	mole, err := e.Talks.CreateUser(ctx, op, talks.NewUser{Name: "mole", Password: "long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("AdministratorNeverAddsThemselves", func(t *testing.T) {
+		_, err := e.Talks.AddMember(ctx, op, id, "qatar", talks.NewMember{User: "operator"})
+		code(t, err, parley.EFORBIDDEN)
+	})
+	t.Run("AdministratorCannotJoinAMediatorDelegation", func(t *testing.T) {
+		_, err := e.Talks.AddMember(ctx, op, id, "qatar", talks.NewMember{User: "mole"})
+		code(t, err, parley.EFORBIDDEN)
+	})
+	t.Run("AdministratorCannotAddADelegationOnceMediatorsAreIn", func(t *testing.T) {
+		_, err := e.Talks.AddDelegation(ctx, op, id, talks.NewDelegation{Name: "Shadow mediators", Kind: parley.KindMediator})
+		code(t, err, parley.EFORBIDDEN)
+	})
+	t.Run("MediatorCannotAddToAParty", func(t *testing.T) {
+		_, err := e.Talks.AddMember(ctx, e.U("qatar"), id, "israel", talks.NewMember{User: "mole"})
+		code(t, err, parley.EFORBIDDEN)
+	})
+	t.Run("NonHeadCannotAddToOwnParty", func(t *testing.T) {
+		_, err := e.Talks.AddMember(ctx, e.U("israel2"), id, "israel", talks.NewMember{User: "mole"})
+		code(t, err, parley.EFORBIDDEN)
+	})
+	t.Run("SuspendedMediatorCannotAdd", func(t *testing.T) {
+		if _, err := e.Talks.ChangePresence(ctx, e.U("envoy"), id, "envoy", talks.ActionSuspendMe, "a pause"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.Talks.AddMember(ctx, e.U("envoy"), id, "qatar", talks.NewMember{User: "mole"})
+		code(t, err, parley.ECONFLICT)
+		if _, err := e.Talks.ChangePresence(ctx, e.U("envoy"), id, "envoy", talks.ActionResumeMe, ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// Nothing above let the mole in.
+	if _, err := e.Talks.Messages(ctx, mole, id, "mediators", 0, 0); parley.ErrorCode(err) != parley.ENOTFOUND {
+		t.Fatalf("the operator's account reads the mediators room: %v", err)
+	}
+	t.Run("AdministratorSeedsAnEmptyDelegationAMediatorAdded", func(t *testing.T) {
+		if _, err := e.Talks.AddDelegation(ctx, e.U("qatar"), id, talks.NewDelegation{Name: "Egypt", Kind: parley.KindMediator}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := e.Talks.AddMember(ctx, op, id, "egypt", talks.NewMember{User: "mole", Role: parley.RoleHead})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every member learns of it: the event is talks-wide.
+		seen := 0
+		for _, who := range []string{"hamas", "israel", "observer", "envoy"} {
+			f := e.Talks.NewFilter(e.U(who))
+			evs, _, err := e.Talks.Events(ctx, f, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range evs {
+				if ev.Kind == parley.EventMemberAdded && strings.Contains(string(ev.Data), m.UserID) {
+					seen++
+				}
+			}
+		}
+		if seen != 4 {
+			t.Fatalf("the new member was shown to %d of 4 members", seen)
+		}
+		_, err = e.Talks.AddMember(ctx, op, id, "egypt", talks.NewMember{User: "outsider"})
+		code(t, err, parley.EFORBIDDEN) // no longer empty
+	})
+	t.Run("HeadAddsToOwnParty", func(t *testing.T) {
+		if _, err := e.Talks.AddMember(ctx, e.U("hamas"), id, "hamas", talks.NewMember{User: "outsider"}); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"parley"
-	"parley/auth"
+	"parley/talks"
 )
 
 func init() {
@@ -56,9 +56,9 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 	case "users":
 		return adminUsers(ctx, m, a)
 	case "add-user":
-		u, err := a.auth.CreateUser(ctx, "", auth.NewUser{Name: *user, DisplayName: *display, Password: *password, Admin: *admin})
+		u, err := a.talks.CreateUser(ctx, nil, talks.NewUser{Name: *user, DisplayName: *display, Password: *password, Admin: *admin})
 		if err != nil {
-			return fmt.Errorf("add-user: %s", parley.ErrorMessage(err))
+			return fmt.Errorf("add-user: %s", parley.ErrorDetail(err))
 		}
 		fmt.Fprintf(m.Stdout, "created %s (%s)\n", u.Name, u.ID)
 		return nil
@@ -66,9 +66,13 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		if *user == "" {
 			return fmt.Errorf("token: --user NAME is required")
 		}
-		tok, err := a.auth.IssueToken(ctx, *user)
+		u, err := a.talks.User(ctx, nil, *user)
 		if err != nil {
-			return fmt.Errorf("token: %s", parley.ErrorMessage(err))
+			return fmt.Errorf("token: %s", parley.ErrorDetail(err))
+		}
+		tok, _, err := a.auth.IssueToken(ctx, u, "issued by parley admin token")
+		if err != nil {
+			return fmt.Errorf("token: %s", parley.ErrorDetail(err))
 		}
 		fmt.Fprintln(m.Stdout, tok)
 		return nil
@@ -118,7 +122,7 @@ func adminUsers(ctx context.Context, m *Main, a *app) error {
 
 // ledgerCheck runs the server-side ledger check and reports it.
 func ledgerCheck(ctx context.Context, m *Main, a *app) error {
-	size, err := a.talks.CheckLedger(ctx, a.signer.VerifierKey())
+	size, err := a.talks.CheckLedger(ctx)
 	if err != nil {
 		return &exitError{code: 1, err: err}
 	}

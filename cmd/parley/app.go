@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"parley/auth"
+	"parley/eventlog"
 	"parley/ledger"
 	"parley/sqlite"
 	"parley/talks"
@@ -26,7 +27,9 @@ type app struct {
 	auth   *auth.Service
 }
 
-// openApp opens (creating when create is set) the data directory dir.
+// openApp opens (creating when create is set) the data directory dir. The
+// ledger key is created for origin (or the default origin) at first start;
+// an explicit origin must match an existing key's.
 func openApp(ctx context.Context, dir, origin string, create bool) (*app, error) {
 	if !create {
 		if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
@@ -36,7 +39,10 @@ func openApp(ctx context.Context, dir, origin string, create bool) (*app, error)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data dir: %w", err)
 	}
-	signer, err := loadSigner(dir, origin)
+	if _, err := os.Stat(filepath.Join(dir, ledger.KeyFile)); origin == "" && errors.Is(err, fs.ErrNotExist) {
+		origin = defaultOrigin
+	}
+	signer, err := ledger.LoadOrCreateSigner(dir, origin)
 	if err != nil {
 		return nil, err
 	}
@@ -44,35 +50,14 @@ func openApp(ctx context.Context, dir, origin string, create bool) (*app, error)
 	if err != nil {
 		return nil, err
 	}
-	store.Checkpoint = signer.Checkpoint
+	store.Seal = eventlog.Sealer(signer)
 	bus := talks.NewBus()
-	return &app{store: store, signer: signer, bus: bus, talks: talks.New(store, bus), auth: auth.New(store, bus)}, nil
+	ts := talks.New(store, bus)
+	ts.VerifierKey = signer.VerifierKey()
+	return &app{store: store, signer: signer, bus: bus, talks: ts, auth: auth.New(store)}, nil
 }
 
 func (a *app) Close() error { return a.store.Close() }
 
 // dbFile is the SQLite database inside the data directory.
 const dbFile = "parley.db"
-
-// loadSigner reads the ledger key of dir, creating one for origin (or the
-// default origin) at first start. An explicit origin must match the key's.
-func loadSigner(dir, origin string) (*ledger.Signer, error) {
-	b, err := os.ReadFile(filepath.Join(dir, ledger.KeyFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		if origin == "" {
-			origin = defaultOrigin
-		}
-		return ledger.LoadOrCreateSigner(dir, origin)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ledger key: %w", err)
-	}
-	s, err := ledger.NewSigner(string(b))
-	if err != nil {
-		return nil, err
-	}
-	if origin != "" && origin != s.Origin() {
-		return nil, fmt.Errorf("the ledger key in %s is for origin %q, not %q", dir, s.Origin(), origin)
-	}
-	return s, nil
-}

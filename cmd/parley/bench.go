@@ -106,14 +106,14 @@ type bencher struct {
 }
 
 func (b *bencher) setup(ctx context.Context) error {
-	op, err := b.a.auth.CreateUser(ctx, "", auth.NewUser{Name: "operator", Password: "bench password", Admin: true})
+	op, err := b.a.talks.CreateUser(ctx, nil, talks.NewUser{Name: "operator", Password: "bench password", Admin: true})
 	if err != nil {
 		return err
 	}
-	if b.mediator, err = b.a.auth.CreateUser(ctx, op.ID, auth.NewUser{Name: "mediator", Password: "bench password"}); err != nil {
+	if b.mediator, err = b.a.talks.CreateUser(ctx, op, talks.NewUser{Name: "mediator", Password: "bench password"}); err != nil {
 		return err
 	}
-	if b.party, err = b.a.auth.CreateUser(ctx, op.ID, auth.NewUser{Name: "party", Password: "bench password"}); err != nil {
+	if b.party, err = b.a.talks.CreateUser(ctx, op, talks.NewUser{Name: "party", Password: "bench password"}); err != nil {
 		return err
 	}
 	t, err := b.a.talks.CreateTalks(ctx, op, "Bench")
@@ -121,15 +121,18 @@ func (b *bencher) setup(ctx context.Context) error {
 		return err
 	}
 	b.talksID = t.ID
-	for _, d := range []struct {
+	dels := []struct {
 		slug, user string
 		kind       parley.DelegationKind
-	}{{"med", "mediator", parley.KindMediator}, {"side", "party", parley.KindParty}, {"other", "", parley.KindParty}} {
+	}{{"med", "mediator", parley.KindMediator}, {"side", "party", parley.KindParty}, {"other", "", parley.KindParty}}
+	for _, d := range dels {
 		if _, err := b.a.talks.AddDelegation(ctx, op, t.ID, talks.NewDelegation{Name: d.slug, Slug: d.slug, Kind: d.kind}); err != nil {
 			return err
 		}
+	}
+	for _, d := range dels {
 		if d.user != "" {
-			if _, err := b.a.talks.AddMember(ctx, op, t.ID, d.slug, talks.NewMember{User: d.user}); err != nil {
+			if _, err := b.a.talks.AddMember(ctx, op, t.ID, d.slug, talks.NewMember{User: d.user, Role: parley.RoleHead}); err != nil {
 				return err
 			}
 		}
@@ -181,7 +184,7 @@ func (b *bencher) readRun(ctx context.Context, d time.Duration) (float64, error)
 
 func (b *bencher) bundleRun(ctx context.Context) (exportMS, verifyMS float64, n int, err error) {
 	start := time.Now()
-	bu, err := b.a.talks.Bundle(ctx, b.party, b.a.signer.VerifierKey())
+	bu, err := b.a.talks.Bundle(ctx, b.party)
 	if err != nil {
 		return 0, 0, 0, err
 	}

@@ -27,18 +27,13 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer a.Close()
-	var u *parley.User
-	err = a.store.View(ctx, func(tx parley.Tx) error {
-		var err error
-		u, err = tx.UserByName(ctx, *user)
-		return err
-	})
+	u, err := a.talks.User(ctx, nil, *user)
 	if err != nil {
-		return fmt.Errorf("export: %s", parley.ErrorMessage(err))
+		return fmt.Errorf("export: %s", parley.ErrorDetail(err))
 	}
-	b, err := a.talks.Bundle(ctx, u, a.signer.VerifierKey())
+	b, err := a.talks.Bundle(ctx, u)
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		return fmt.Errorf("export: %s", parley.ErrorDetail(err))
 	}
 	return b.WriteJSON(m.Stdout)
 }

@@ -78,12 +78,15 @@ func writeTemp(t *testing.T, name, data string) string {
 	return path
 }
 
-// copyData copies a closed data directory, keeping file modes (the ledger
-// key must stay private).
+// copyData copies a closed data directory. os.CopyFS does not keep file
+// modes, so the ledger key is made private again, as parley requires.
 func copyData(t *testing.T, dir string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "data")
 	if err := os.CopyFS(dst, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dst, ledger.KeyFile), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return dst

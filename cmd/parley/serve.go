@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -45,8 +46,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := parleyhttp.NewServer(a.talks, a.auth, a.bus)
-	srv.Ledger = &parleyhttp.Ledger{VerifierKey: a.signer.VerifierKey()}
+	srv := parleyhttp.NewServer(a.talks, a.auth)
 	srv.SecureCookies = *secure
 	srv.Log = slog.New(slog.NewTextHandler(m.Stderr, nil))
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), *data, a.signer.Origin())
@@ -55,13 +55,17 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	return err
 }
 
-// loadDemo loads the seed scenario and prints the demo logins.
+// loadDemo loads the seed scenario and prints the demo logins. It refuses
+// a data directory that holds anything but the demo.
 func loadDemo(ctx context.Context, m *Main, a *app) error {
 	f, err := scenario.Parse(scenario.Seed)
 	if err != nil {
 		return err
 	}
-	res, err := scenario.Load(ctx, a.talks, a.auth, f, demoPassword)
+	res, err := scenario.Load(ctx, a.talks, f, demoPassword)
+	if errors.Is(err, scenario.ErrNotEmpty) {
+		return fmt.Errorf("--demo: this data directory holds other data; the demo, whose password is public, loads only into a new one (use --data with an empty directory)")
+	}
 	if err != nil {
 		return err
 	}
@@ -74,6 +78,5 @@ func loadDemo(ctx context.Context, m *Main, a *app) error {
 	for _, l := range res.Logins {
 		fmt.Fprintf(m.Stdout, "  %-14s %-42s %s\n", l.Name, l.Display, l.Delegation)
 	}
-	fmt.Fprintf(m.Stdout, "  %-14s %-42s %s\n", f.Operator.Name, f.Operator.Display, "administrator")
 	return nil
 }

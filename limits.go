@@ -1,0 +1,38 @@
+package parley
+
+// Limits on what a request may carry. Every layer uses these names; none
+// repeats the numbers.
+const (
+	// MaxMessageBytes is the largest message text accepted.
+	MaxMessageBytes = 64 << 10
+	// MaxTitleBytes bounds titles: of talks, and of members within a delegation.
+	MaxTitleBytes = 200
+	// MaxNameBytes bounds display names of people and delegations.
+	MaxNameBytes = 200
+	// MaxReasonBytes bounds the reason given for a change of status or presence.
+	MaxReasonBytes = 2000
+	// MaxQueryBytes bounds a search query.
+	MaxQueryBytes = 200
+	// MaxPageSize is the largest page a listing returns.
+	MaxPageSize = 200
+	// DefaultPageSize is the page size when a listing asks for none.
+	DefaultPageSize = 50
+	// MinPasswordChars is the shortest password accepted.
+	MinPasswordChars = 10
+	// MaxPasswordBytes is the longest password accepted.
+	MaxPasswordBytes = 1024
+	// MaxSlugBytes bounds slugs and login names.
+	MaxSlugBytes = 40
+)
+
+// CheckLimit validates a listing's page size: 0 asks for the default, and
+// anything negative or above MaxPageSize is refused.
+func CheckLimit(limit int) (int, error) {
+	switch {
+	case limit == 0:
+		return DefaultPageSize, nil
+	case limit < 0 || limit > MaxPageSize:
+		return 0, Errorf(EINVALID, "limit must be between 1 and %d", MaxPageSize)
+	}
+	return limit, nil
+}
