@@ -278,7 +278,9 @@ func TestCookieLoginAndCSRF(t *testing.T) {
 	if len(p.Messages) != 1 || p.Messages[0].Text != "genuine" {
 		t.Fatalf("messages after form post: %+v", p.Messages)
 	}
-	resp, _ = c.PostForm(e.srv.URL+"/logout", nil)
+	if resp, _ = c.PostForm(e.srv.URL+"/logout", nil); resp.StatusCode != 303 {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
 	resp, _ = c.Get(e.srv.URL + e.talks("/rooms/caucus:israel/messages"))
 	if resp.StatusCode != 401 {
 		t.Fatalf("after logout: %d", resp.StatusCode)
@@ -427,5 +429,36 @@ func TestEventStreamOutlivesReadTimeout(t *testing.T) {
 		case <-deadline:
 			t.Fatal("message not delivered after the read timeout")
 		}
+	}
+}
+
+// TestFreshStreamGetsHeldMessages: a stream that has seen no event of the
+// talks yet (it resumed from the latest id while the party was withdrawn)
+// still receives what was held for the party when it re-engages.
+func TestFreshStreamGetsHeldMessages(t *testing.T) {
+	e := newEnv(t)
+	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "away"})
+	e.must(t, 201, "qatar", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "held one"})
+	e.must(t, 201, "envoy", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "held two"})
+	last, err := e.Talks.LastSeq(ctx())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.openStream(t, "hamas", last, "?talks="+e.TalksID)
+	if evs := s.collect(150 * time.Millisecond); len(evs) != 0 {
+		t.Fatalf("before re-engaging: %+v", evs)
+	}
+	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "re-engage"})
+	var got []string
+	for _, ev := range s.collect(300 * time.Millisecond) {
+		var pe struct {
+			Data struct{ Text, Presence string }
+		}
+		json.Unmarshal([]byte(ev.Data), &pe)
+		got = append(got, ev.Kind+":"+pe.Data.Text+pe.Data.Presence)
+	}
+	want := "message.posted:held one,message.posted:held two,delegation.presence:engaged"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("stream:\n%s\nwant\n%s", strings.Join(got, ","), want)
 	}
 }

@@ -6,8 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +18,7 @@ import (
 
 	parleyhttp "parley/http"
 	"parley/internal/fixture"
+	"parley/sqlite"
 )
 
 // env is a running server on 127.0.0.1 over the fixture deployment, with a
@@ -23,16 +27,20 @@ type env struct {
 	*fixture.Env
 	srv    *httptest.Server
 	tokens map[string]string
+	// logs holds what the server logged.
+	logs *fixture.Buffer
 }
 
-func newEnv(t testing.TB) *env {
+func newEnv(t testing.TB, opts ...sqlite.Option) *env {
 	t.Helper()
-	fx := fixture.New(t)
+	fx := fixture.New(t, opts...)
 	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
 	s.HeartbeatEvery = 50 * time.Millisecond
+	logs := &fixture.Buffer{}
+	s.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	e := &env{Env: fx, srv: srv, tokens: map[string]string{}}
+	e := &env{Env: fx, srv: srv, tokens: map[string]string{}, logs: logs}
 	for name := range fx.Users {
 		tok, _, err := fx.Auth.IssueToken(context.Background(), fx.Users[name], "test")
 		if err != nil {
@@ -184,3 +192,32 @@ func (s *stream) collect(quiet time.Duration) []sseEvent {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func ctx() context.Context { return context.Background() }
+
+// browser returns a client with a cookie jar, signed in as user through the
+// sign-in form, that does not follow redirects.
+func (e *env) browser(t *testing.T, user string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(e.srv.URL+"/login", url.Values{"name": {user}, "password": {fixture.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d", user, resp.StatusCode)
+	}
+	return c
+}
+
+// get fetches a page or resource with c and returns the status and body.
+func get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

@@ -58,13 +58,6 @@ func (l *limiter) allow(key string) bool {
 	return lim.Allow()
 }
 
-// size returns how many buckets are kept.
-func (l *limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.m)
-}
-
 // clientAddr is the address a request came from.
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -59,20 +59,6 @@ func (s *Salt) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// ParseSalt decodes a salt from standard base64.
-func ParseSalt(s string) (Salt, error) {
-	var salt Salt
-	err := salt.UnmarshalText([]byte(s))
-	return salt, err
-}
-
-// LeafData returns the bytes a leaf commits to: salt ‖ canonical.
-func LeafData(salt Salt, canonical []byte) []byte {
-	data := make([]byte, 0, SaltSize+len(canonical))
-	data = append(data, salt[:]...)
-	return append(data, canonical...)
-}
-
 // LeafHash returns the tree leaf hash of an event: the RFC 6962 leaf hash of
 // salt ‖ canonical, that is SHA-256(0x00 ‖ salt ‖ canonical). It equals
 // tlog.RecordHash(LeafData(salt, canonical)).
@@ -116,55 +102,6 @@ func Append(n int64, leaf tlog.Hash, r tlog.HashReader) (first int64, hashes []t
 	return tlog.StoredHashIndex(0, n), hashes, nil
 }
 
-// AppendBatch is Append for several leaves in one transaction (group
-// commit). It returns the stored hashes for leaves n, n+1, … in order,
-// consecutive from stored-hash index first = tlog.StoredHashIndex(0, n),
-// reading from r only hashes stored before leaf n.
-func AppendBatch(n int64, leaves []tlog.Hash, r tlog.HashReader) (first int64, hashes []tlog.Hash, err error) {
-	if n < 0 {
-		return 0, nil, fmt.Errorf("ledger: append: negative tree size %d", n)
-	}
-	first = tlog.StoredHashIndex(0, n)
-	overlay := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
-		var old []int64
-		for _, x := range indexes {
-			if x < first {
-				old = append(old, x)
-			}
-		}
-		var fromR []tlog.Hash
-		if len(old) > 0 {
-			var err error
-			if fromR, err = r.ReadHashes(old); err != nil {
-				return nil, err
-			}
-			if len(fromR) != len(old) {
-				return nil, fmt.Errorf("read %d hashes, want %d", len(fromR), len(old))
-			}
-		}
-		for i, x := range indexes {
-			switch {
-			case x < first:
-				out[i], fromR = fromR[0], fromR[1:]
-			case x-first < int64(len(hashes)):
-				out[i] = hashes[x-first]
-			default:
-				return nil, fmt.Errorf("stored hash %d: %w", x, errNoHash)
-			}
-		}
-		return out, nil
-	})
-	for k, leaf := range leaves {
-		h, err := tlog.StoredHashesForRecordHash(n+int64(k), leaf, overlay)
-		if err != nil {
-			return 0, nil, fmt.Errorf("ledger: append: leaf %d: %w", n+int64(k), err)
-		}
-		hashes = append(hashes, h...)
-	}
-	return first, hashes, nil
-}
-
 // Leaves returns the leaf hashes of leaves [start, end), as served to
 // anyone: they reveal nothing about the events.
 func Leaves(start, end int64, r tlog.HashReader) ([]tlog.Hash, error) {
@@ -197,7 +134,8 @@ func TreeHash(size int64, r tlog.HashReader) (tlog.Hash, error) {
 	return h, nil
 }
 
-// MemLog is an in-memory stored-hash store for tools, tests and benchmarks.
+// MemLog is an in-memory stored-hash store for tools, tests and benchmarks;
+// parley itself keeps its hashes in the store.
 // Reads may run concurrently with each other but not with Append.
 type MemLog struct {
 	hashes []tlog.Hash

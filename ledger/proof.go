@@ -154,7 +154,9 @@ func (p prefixed) Error() string { return p.msg }
 func (p prefixed) Unwrap() error { return p.err }
 
 // FormatProof returns the text form of proof hashes: one standard base64
-// hash per line, each line ending in a newline.
+// hash per line, each line ending in a newline. parley serves proofs as JSON;
+// this is for tools and tests that write the text form ParseConsistencyProof
+// also reads.
 func FormatProof(hashes []tlog.Hash) []byte {
 	var b bytes.Buffer
 	for _, h := range hashes {

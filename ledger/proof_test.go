@@ -39,8 +39,8 @@ func TestLeafHash(t *testing.T) {
 	if got := ledger.LeafHash(salt, c); got != want {
 		t.Errorf("LeafHash = %v, want SHA-256(0x00||salt||canonical) = %v", got, want)
 	}
-	if got := tlog.RecordHash(ledger.LeafData(salt, c)); got != want {
-		t.Errorf("tlog.RecordHash(LeafData) = %v, want %v", got, want)
+	if got := tlog.RecordHash(append(salt[:], c...)); got != want {
+		t.Errorf("tlog.RecordHash(salt||canonical) = %v, want %v", got, want)
 	}
 }
 
@@ -221,63 +221,6 @@ func TestProofText(t *testing.T) {
 		if _, err := ledger.ParseConsistencyProof([]byte(in)); err == nil {
 			t.Errorf("%s: ParseConsistencyProof(%q) succeeded", name, in)
 		}
-	}
-}
-
-func TestAppendBatch(t *testing.T) {
-	seq := new(ledger.MemLog)
-	var all []tlog.Hash
-	for _, batch := range []int{1, 3, 1, 8, 5, 16, 0, 31} {
-		n := seq.Size()
-		var leaves []tlog.Hash
-		for k := range batch {
-			leaves = append(leaves, leafBytes(n+int64(k)))
-		}
-		first, hashes, err := ledger.AppendBatch(n, leaves, tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-			for _, x := range idx {
-				if x >= int64(len(all)) {
-					t.Fatalf("batch at %d read unwritten stored hash %d", n, x)
-				}
-			}
-			return seq.ReadHashes(idx)
-		}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range leaves {
-			if _, err := seq.Append(l); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := seq.ReadHashes(func() []int64 {
-			var idx []int64
-			for x := first; x < tlog.StoredHashCount(seq.Size()); x++ {
-				idx = append(idx, x)
-			}
-			return idx
-		}())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if first != tlog.StoredHashIndex(0, n) {
-			t.Fatalf("batch at %d: first %d", n, first)
-		}
-		if diff := cmp.Diff(want, hashes); len(want) > 0 && diff != "" {
-			t.Fatalf("batch at %d differs from one-by-one appends (-want +got):\n%s", n, diff)
-		}
-		all = append(all, hashes...)
-	}
-	leaves, err := ledger.Leaves(2, 9, seq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, l := range leaves {
-		if l != leafBytes(int64(i)+2) {
-			t.Errorf("Leaves: leaf %d wrong", i+2)
-		}
-	}
-	if _, err := ledger.Leaves(0, seq.Size()+1, seq); err == nil {
-		t.Error("Leaves past the end succeeded")
 	}
 }
 

@@ -40,11 +40,34 @@ type Store struct {
 
 var _ parley.Store = (*Store)(nil)
 
+// Option configures a store at Open.
+type Option func(*options)
+
+type options struct {
+	maxPages int64
+}
+
+// pageSize is SQLite's default page size, in which MaxSize is counted.
+const pageSize = 4096
+
+// MaxSize caps the database file at about bytes: past it, writes fail with
+// ESTORAGEFULL while reads go on, as on a full disk. 0 means no cap.
+func MaxSize(bytes int64) Option {
+	return func(o *options) { o.maxPages = (bytes + pageSize - 1) / pageSize }
+}
+
 // Open opens (creating if needed) the database at path and migrates it.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
+	}
+	if o.maxPages > 0 {
+		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", o.maxPages))
 	}
 	// Writers take the write lock when they begin (read-only transactions
 	// do not), so that a write in another process between a batch's first
@@ -67,9 +90,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
-
-// DB exposes the handle for maintenance commands and tests.
-func (s *Store) DB() *sql.DB { return s.db }
 
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {

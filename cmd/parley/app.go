@@ -30,7 +30,7 @@ type app struct {
 // openApp opens (creating when create is set) the data directory dir. The
 // ledger key is created for origin (or the default origin) at first start;
 // an explicit origin must match an existing key's.
-func openApp(ctx context.Context, dir, origin string, create bool) (*app, error) {
+func openApp(ctx context.Context, dir, origin string, create bool, opts ...sqlite.Option) (*app, error) {
 	if !create {
 		if _, err := os.Stat(filepath.Join(dir, dbFile)); err != nil {
 			return nil, fmt.Errorf("no parley data in %s (run 'parley serve --data %s' or 'parley demo --data %s' first)", dir, dir, dir)
@@ -46,7 +46,7 @@ func openApp(ctx context.Context, dir, origin string, create bool) (*app, error)
 	if err != nil {
 		return nil, err
 	}
-	store, err := sqlite.Open(ctx, filepath.Join(dir, dbFile))
+	store, err := sqlite.Open(ctx, filepath.Join(dir, dbFile), opts...)
 	if err != nil {
 		return nil, err
 	}

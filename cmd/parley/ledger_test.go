@@ -589,3 +589,21 @@ func TestLedgerConsistency(t *testing.T) {
 		t.Errorf("index %d: rewritten event exported unchanged", seq-1)
 	}
 }
+
+// TestLedgerKeyMustBePrivate: a ledger key others can read is refused by
+// every command that loads it, with what to do about it.
+func TestLedgerKeyMustBePrivate(t *testing.T) {
+	dir := t.TempDir()
+	if _, errs, code := cliRun(t, "demo", "--data", dir); code != 0 {
+		t.Fatal(errs)
+	}
+	if err := os.Chmod(filepath.Join(dir, ledger.KeyFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"admin", "ledger-key", "--data", dir}, {"export", "--user", "barnea", "--data", dir},
+		{"serve", "--addr", "127.0.0.1:0", "--data", dir}} {
+		if out, errs, code := cliRun(t, args...); code != 1 || !strings.Contains(errs, "accessible by others") || !strings.Contains(errs, "chmod 600") || out != "" {
+			t.Errorf("%v with a world-readable key: %d %q %q", args, code, out, errs)
+		}
+	}
+}

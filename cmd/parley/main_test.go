@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"parley/auth"
+	"parley/internal/fixture"
 )
 
 var cheapArgon sync.Once
@@ -22,30 +22,12 @@ func useCheapArgon() {
 	cheapArgon.Do(func() { auth.Argon2 = auth.Params{Time: 1, MemoryKiB: 64, Threads: 1} })
 }
 
-// syncBuffer is a bytes.Buffer safe for a running command and a reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // cliRun runs the parley command line and returns stdout, stderr and the
 // exit status main would use.
 func cliRun(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	useCheapArgon()
-	var out, errb syncBuffer
+	var out, errb fixture.Buffer
 	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
 	code := exitCode(m, m.Run(context.Background(), args))
 	return out.String(), errb.String(), code
@@ -114,7 +96,7 @@ func TestAdminCommands(t *testing.T) {
 func TestServe(t *testing.T) {
 	useCheapArgon()
 	dir := t.TempDir()
-	var out, errb syncBuffer
+	var out, errb fixture.Buffer
 	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -9,6 +9,7 @@ import (
 
 	parleyhttp "parley/http"
 	"parley/scenario"
+	"parley/sqlite"
 )
 
 func init() {
@@ -19,12 +20,13 @@ func init() {
 const demoPassword = "parley-demo-2024"
 
 func runServe(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME]")
+	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-db-size BYTES]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := fs.String("data", "./parley-data", "data directory (SQLite database and ledger key)")
 	demo := fs.Bool("demo", false, "load the seed scenario (once) and print its logins")
 	origin := fs.String("origin", "", "ledger origin naming this deployment, fixed at first start (default \""+defaultOrigin+"\")")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (when served over TLS)")
+	maxSize := fs.Int64("max-db-size", 0, "cap the database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -32,7 +34,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stderr, "parley serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	a, err := openApp(ctx, *data, *origin, true)
+	a, err := openApp(ctx, *data, *origin, true, sqlite.MaxSize(*maxSize))
 	if err != nil {
 		return err
 	}
