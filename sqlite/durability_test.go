@@ -10,7 +10,7 @@ import (
 // mode with synchronous=FULL, so that a commit is on disk when Update
 // returns.
 func TestDurabilitySettings(t *testing.T) {
-	s, _ := MustOpen(t)
+	s := mustOpen(t)
 	ctx := context.Background()
 	var conns []*sql.Conn
 	for range 4 { // hold several at once, so that they are distinct

@@ -1,8 +1,9 @@
-package sqlite
+package sqlite_test
 
 import (
 	"context"
 	"errors"
+	"parley/sqlite"
 	"path/filepath"
 	"testing"
 
@@ -13,14 +14,10 @@ import (
 // driver's result code, not by words in a message.
 func TestFormatErrorByCode(t *testing.T) {
 	lookalike := errors.New("UNIQUE constraint failed: users.name")
-	if got := parley.ErrorCode(formatError(lookalike, "create user")); got != parley.EINTERNAL {
+	if got := (sqlite.Dialect{}).Code(lookalike); got != "" {
 		t.Fatalf("an error that only says UNIQUE: %q", got)
 	}
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := mustOpen(t)
 	ctx := context.Background()
 	u := &parley.User{ID: "u_1", Name: "same", DisplayName: "Same"}
 	add := func(id string) error {
@@ -33,7 +30,7 @@ func TestFormatErrorByCode(t *testing.T) {
 	if err := add("u_1"); err != nil {
 		t.Fatal(err)
 	}
-	err = add("u_2")
+	err := add("u_2")
 	if parley.ErrorCode(err) != parley.ECONFLICT || parley.ErrorMessage(err) != `user name "same" is taken` {
 		t.Fatalf("duplicate name: %v", err)
 	}
@@ -47,7 +44,7 @@ func TestFormatErrorByCode(t *testing.T) {
 // writes and keeps answering reads.
 func TestStorageFullCode(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), MaxSize(256<<10))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.MaxSize(256<<10))
 	if err != nil {
 		t.Fatal(err)
 	}

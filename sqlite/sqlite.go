@@ -1,20 +1,21 @@
-// Package sqlite implements parley.Store on an embedded SQLite database.
+// Package sqlite runs parley's store (package sqlstore) on an embedded
+// SQLite database: the file, its pragmas, its migrations, and the dialect
+// that says how SQLite differs.
 package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"sort"
-	"sync"
-	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"parley"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"parley/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -22,23 +23,7 @@ var migrations embed.FS
 
 // Store is a parley.Store on one SQLite file in WAL mode with
 // synchronous=FULL, so a committed transaction survives a crash.
-type Store struct {
-	db *sql.DB
-	// Seal, when set, runs at the end of every write transaction that
-	// appended events (it signs a checkpoint: see package eventlog).
-	Seal parley.Sealer
-
-	// mu guards the group commit state (see commit.go).
-	mu sync.Mutex
-	// queue holds the Update calls waiting for the next transaction.
-	queue []*request
-	// busy is set while a leader is committing; queue is empty unless busy.
-	busy bool
-	// maxBatch bounds the calls per transaction; 0 means no bound.
-	maxBatch int
-}
-
-var _ parley.Store = (*Store)(nil)
+type Store = sqlstore.Store
 
 // Option configures a store at Open.
 type Option func(*options)
@@ -80,123 +65,50 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
 	db.SetMaxOpenConns(8)
-	s := &Store{db: db}
-	if err := s.migrate(ctx); err != nil {
+	s, err := sqlstore.New(ctx, db, Dialect{}, migrations, "migrations")
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Dialect is how SQLite differs from the SQL package sqlstore writes.
+type Dialect struct{}
 
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("sqlite: migrate: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := s.migrateFile(ctx, name); err != nil {
-			return fmt.Errorf("sqlite: migrate %s: %w", name, err)
-		}
-	}
-	return nil
+// Name names the engine.
+func (Dialect) Name() string { return "sqlite" }
+
+// Rebind keeps ? placeholders: SQLite's own.
+func (Dialect) Rebind(query string) string { return query }
+
+// Like is SQLite's LIKE, which ignores the case of ASCII letters.
+func (Dialect) Like() string { return "LIKE" }
+
+// ReadOptions: SQLite's read transactions see one snapshot.
+func (Dialect) ReadOptions() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
+
+// BeginWrite begins an IMMEDIATE transaction (the DSN's _txlock), which
+// takes the database's write lock at once.
+func (Dialect) BeginWrite(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
+	return db.BeginTx(ctx, nil)
 }
 
-func (s *Store) migrateFile(ctx context.Context, name string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// View runs fn in a read-only transaction.
-func (s *Store) View(ctx context.Context, fn func(parley.Tx) error) error {
-	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return formatError(err, "begin")
-	}
-	defer sqlTx.Rollback()
-	return fn(&Tx{tx: sqlTx, readOnly: true})
-}
-
-// Tx is a parley.Tx on an SQLite transaction.
-type Tx struct {
-	tx       *sql.Tx
-	readOnly bool
-	// shared marks a write transaction that several callers' commands
-	// share: one caller's cancelled context must not interrupt a statement,
-	// since SQLite would then roll back everyone's work.
-	shared bool
-	events []parley.Event
-}
-
-var _ parley.Tx = (*Tx)(nil)
-
-// stmtCtx is the context statements run under.
-func (t *Tx) stmtCtx(ctx context.Context) context.Context {
-	if t.shared {
-		return context.WithoutCancel(ctx)
-	}
-	return ctx
-}
-
-func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.stmtCtx(ctx), query, args...)
-}
-
-func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.stmtCtx(ctx), query, args...)
-}
-
-func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.stmtCtx(ctx), query, args...)
-}
-
-const timeFormat = time.RFC3339Nano
-
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
+// Code reads SQLite's result code: a uniqueness or primary key violation is
+// ECONFLICT, SQLITE_FULL (a full disk, or the MaxSize cap) ESTORAGEFULL,
+// SQLITE_BUSY or SQLITE_LOCKED past the busy timeout EUNAVAILABLE.
+func (Dialect) Code(err error) string {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
 		return ""
 	}
-	return t.UTC().Format(timeFormat)
-}
-
-func parseTime(s string) time.Time {
-	if s == "" {
-		return time.Time{}
+	switch code := se.Code(); {
+	case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return parley.ECONFLICT
+	case code&0xff == sqlite3.SQLITE_FULL:
+		return parley.ESTORAGEFULL
+	case code&0xff == sqlite3.SQLITE_BUSY || code&0xff == sqlite3.SQLITE_LOCKED:
+		return parley.EUNAVAILABLE
 	}
-	t, _ := time.Parse(timeFormat, s)
-	return t
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return ""
 }

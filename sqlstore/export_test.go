@@ -1,14 +1,10 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 
 	"parley"
 )
-
-// DB exposes the handle to tests.
-func (s *Store) DB() *sql.DB { return s.db }
 
 // QueueLen reports how many Update calls wait for the next transaction.
 func QueueLen(s *Store) int {

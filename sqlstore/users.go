@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 func (t *Tx) CreateUser(ctx context.Context, u *parley.User) error {
 	_, err := t.exec(ctx, `INSERT INTO users (id, name, display_name, admin, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Name, u.DisplayName, boolInt(u.Admin), u.PasswordHash, fmtTime(u.CreatedAt))
-	return conflict(err, "create user", fmt.Sprintf("user name %q is taken", u.Name))
+	return t.conflict(err, "create user", fmt.Sprintf("user name %q is taken", u.Name))
 }
 
 const userCols = `id, name, display_name, admin, password_hash, created_at`
@@ -33,7 +33,7 @@ func scanUser(row interface{ Scan(...any) error }) (*parley.User, error) {
 func (t *Tx) UserByID(ctx context.Context, id string) (*parley.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 	if err != nil {
-		return nil, notFound("user", err)
+		return nil, t.notFound("user", err)
 	}
 	return u, nil
 }
@@ -42,7 +42,7 @@ func (t *Tx) UserByID(ctx context.Context, id string) (*parley.User, error) {
 func (t *Tx) UserByName(ctx context.Context, name string) (*parley.User, error) {
 	u, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
 	if err != nil {
-		return nil, notFound("user", err)
+		return nil, t.notFound("user", err)
 	}
 	return u, nil
 }
@@ -51,14 +51,14 @@ func (t *Tx) UserByName(ctx context.Context, name string) (*parley.User, error) 
 func (t *Tx) ListUsers(ctx context.Context) ([]parley.User, error) {
 	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
 	if err != nil {
-		return nil, formatError(err, "list users")
+		return nil, t.formatError(err, "list users")
 	}
 	defer rows.Close()
 	out := []parley.User{}
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
-			return nil, formatError(err, "list users")
+			return nil, t.formatError(err, "list users")
 		}
 		out = append(out, *u)
 	}
@@ -69,7 +69,7 @@ func (t *Tx) ListUsers(ctx context.Context) ([]parley.User, error) {
 func (t *Tx) CreateSession(ctx context.Context, s *parley.Session) error {
 	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, id, name, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		s.TokenHash, s.ID, s.Name, s.UserID, s.Kind, fmtTime(s.CreatedAt), fmtTime(s.ExpiresAt))
-	return formatError(err, "create session")
+	return t.formatError(err, "create session")
 }
 
 const sessionCols = `token_hash, id, name, user_id, kind, created_at, expires_at`
@@ -88,7 +88,7 @@ func scanSession(row interface{ Scan(...any) error }) (*parley.Session, error) {
 func (t *Tx) SessionByHash(ctx context.Context, hash []byte) (*parley.Session, error) {
 	s, err := scanSession(t.queryRow(ctx, `SELECT `+sessionCols+` FROM sessions WHERE token_hash = ?`, hash))
 	if err != nil {
-		return nil, notFound("session", err)
+		return nil, t.notFound("session", err)
 	}
 	return s, nil
 }
@@ -97,38 +97,38 @@ func (t *Tx) SessionByHash(ctx context.Context, hash []byte) (*parley.Session, e
 func (t *Tx) Sessions(ctx context.Context, userID string) ([]parley.Session, error) {
 	rows, err := t.query(ctx, `SELECT `+sessionCols+` FROM sessions WHERE user_id = ? ORDER BY created_at DESC, id`, userID)
 	if err != nil {
-		return nil, formatError(err, "sessions")
+		return nil, t.formatError(err, "sessions")
 	}
 	defer rows.Close()
 	out := []parley.Session{}
 	for rows.Next() {
 		s, err := scanSession(rows)
 		if err != nil {
-			return nil, formatError(err, "sessions")
+			return nil, t.formatError(err, "sessions")
 		}
 		out = append(out, *s)
 	}
-	return out, formatError(rows.Err(), "sessions")
+	return out, t.formatError(rows.Err(), "sessions")
 }
 
 // DeleteSession removes a session; removing a missing one is not an error.
 func (t *Tx) DeleteSession(ctx context.Context, hash []byte) error {
 	_, err := t.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash)
-	return formatError(err, "delete session")
+	return t.formatError(err, "delete session")
 }
 
 // DeleteExpiredSessions removes sessions that expired before now; API tokens
 // (no expiry) stay.
 func (t *Tx) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 	_, err := t.exec(ctx, `DELETE FROM sessions WHERE expires_at != '' AND expires_at < ?`, fmtTime(now))
-	return formatError(err, "delete expired sessions")
+	return t.formatError(err, "delete expired sessions")
 }
 
 // Setting returns a deployment setting; an unset one is ENOTFOUND.
 func (t *Tx) Setting(ctx context.Context, name string) (string, error) {
 	var v string
 	if err := t.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v); err != nil {
-		return "", notFound("setting "+name, err)
+		return "", t.notFound("setting "+name, err)
 	}
 	return v, nil
 }
@@ -136,5 +136,5 @@ func (t *Tx) Setting(ctx context.Context, name string) (string, error) {
 // PutSetting sets a deployment setting.
 func (t *Tx) PutSetting(ctx context.Context, name, value string) error {
 	_, err := t.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
-	return formatError(err, "put setting")
+	return t.formatError(err, "put setting")
 }

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -13,12 +13,12 @@ import (
 // InsertEntry stores one event as the ledger holds it.
 func (t *Tx) InsertEntry(ctx context.Context, le *parley.LedgerEntry) error {
 	if t.readOnly {
-		return fmt.Errorf("sqlite: insert event: read-only transaction")
+		return fmt.Errorf("sqlstore: insert event: read-only transaction")
 	}
 	e := &le.Event
 	if _, err := t.exec(ctx, `INSERT INTO events (seq, time, kind, talks_id, room, actor, data, salt, canonical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, fmtTime(e.Time), e.Kind, e.Talks, e.Room, e.Actor, string(e.Data), le.Salt[:], le.Canonical); err != nil {
-		return formatError(err, "insert event")
+		return t.formatError(err, "insert event")
 	}
 	t.events = append(t.events, *e)
 	return nil
@@ -28,7 +28,7 @@ func (t *Tx) InsertEntry(ctx context.Context, le *parley.LedgerEntry) error {
 func (t *Tx) InsertHashes(ctx context.Context, first int64, hashes []tlog.Hash) error {
 	for i, h := range hashes {
 		if _, err := t.exec(ctx, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`, first+int64(i), h[:]); err != nil {
-			return formatError(err, "insert hash")
+			return t.formatError(err, "insert hash")
 		}
 	}
 	return nil
@@ -36,8 +36,8 @@ func (t *Tx) InsertHashes(ctx context.Context, first int64, hashes []tlog.Hash) 
 
 // InsertCheckpoint stores a signed checkpoint.
 func (t *Tx) InsertCheckpoint(ctx context.Context, size int64, note []byte) error {
-	if _, err := t.exec(ctx, `INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?, ?)`, size, string(note)); err != nil {
-		return formatError(err, "insert checkpoint")
+	if _, err := t.exec(ctx, `INSERT INTO checkpoints (size, note) VALUES (?, ?) ON CONFLICT (size) DO UPDATE SET note = excluded.note`, size, string(note)); err != nil {
+		return t.formatError(err, "insert checkpoint")
 	}
 	return nil
 }
@@ -51,7 +51,7 @@ func (t *Tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 		chunk := indexes[start:min(start+500, len(indexes))]
 		rows, err := t.query(ctx, `SELECT idx, hash FROM ledger_hashes WHERE idx IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args(chunk)...)
 		if err != nil {
-			return nil, formatError(err, "read hashes")
+			return nil, t.formatError(err, "read hashes")
 		}
 		found := make(map[int64][]byte, len(chunk))
 		for rows.Next() {
@@ -59,21 +59,21 @@ func (t *Tx) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 			var b []byte
 			if err := rows.Scan(&idx, &b); err != nil {
 				rows.Close()
-				return nil, formatError(err, "read hashes")
+				return nil, t.formatError(err, "read hashes")
 			}
 			found[idx] = b
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, formatError(err, "read hashes")
+			return nil, t.formatError(err, "read hashes")
 		}
 		for i, idx := range chunk {
 			b, ok := found[idx]
 			if !ok {
-				return nil, fmt.Errorf("sqlite: read hash %d: not stored", idx)
+				return nil, fmt.Errorf("sqlstore: read hash %d: not stored", idx)
 			}
 			if len(b) != tlog.HashSize {
-				return nil, fmt.Errorf("sqlite: read hash %d: %d bytes", idx, len(b))
+				return nil, fmt.Errorf("sqlstore: read hash %d: %d bytes", idx, len(b))
 			}
 			copy(out[start+i][:], b)
 		}
@@ -94,7 +94,7 @@ func args(xs []int64) []any {
 func (t *Tx) LedgerSize(ctx context.Context) (int64, error) {
 	var n int64
 	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&n); err != nil {
-		return 0, formatError(err, "ledger size")
+		return 0, t.formatError(err, "ledger size")
 	}
 	return n, nil
 }
@@ -118,18 +118,18 @@ func scanEntry(row interface{ Scan(...any) error }) (parley.LedgerEntry, error) 
 func (t *Tx) EventsAfter(ctx context.Context, after int64, limit int) ([]parley.Event, error) {
 	rows, err := t.query(ctx, `SELECT `+eventCols+` FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
-		return nil, formatError(err, "events")
+		return nil, t.formatError(err, "events")
 	}
 	defer rows.Close()
 	out := []parley.Event{}
 	for rows.Next() {
 		le, err := scanEntry(rows)
 		if err != nil {
-			return nil, formatError(err, "events")
+			return nil, t.formatError(err, "events")
 		}
 		out = append(out, le.Event)
 	}
-	return out, formatError(rows.Err(), "events")
+	return out, t.formatError(rows.Err(), "events")
 }
 
 // LedgerEntries returns the events with the given sequence numbers, in
@@ -140,19 +140,19 @@ func (t *Tx) LedgerEntries(ctx context.Context, seqs []int64) ([]parley.LedgerEn
 		chunk := seqs[start:min(start+500, len(seqs))]
 		rows, err := t.query(ctx, `SELECT `+eventCols+` FROM events WHERE seq IN (?`+strings.Repeat(",?", len(chunk)-1)+`) ORDER BY seq`, args(chunk)...)
 		if err != nil {
-			return nil, formatError(err, "ledger entries")
+			return nil, t.formatError(err, "ledger entries")
 		}
 		for rows.Next() {
 			le, err := scanEntry(rows)
 			if err != nil {
 				rows.Close()
-				return nil, formatError(err, "ledger entries")
+				return nil, t.formatError(err, "ledger entries")
 			}
 			out = append(out, le)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, formatError(err, "ledger entries")
+			return nil, t.formatError(err, "ledger entries")
 		}
 	}
 	if len(out) != len(seqs) {
@@ -165,7 +165,7 @@ func (t *Tx) LedgerEntries(ctx context.Context, seqs []int64) ([]parley.LedgerEn
 func (t *Tx) LatestCheckpoint(ctx context.Context) ([]byte, error) {
 	var note string
 	if err := t.queryRow(ctx, `SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1`).Scan(&note); err != nil {
-		return nil, notFound("checkpoint", err)
+		return nil, t.notFound("checkpoint", err)
 	}
 	return []byte(note), nil
 }

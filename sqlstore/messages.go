@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 func (t *Tx) LastRoomSeq(ctx context.Context, talksID, room string) (int64, error) {
 	var n int64
 	err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM messages WHERE talks_id = ? AND room = ?`, talksID, room).Scan(&n)
-	return n, formatError(err, "last room seq")
+	return n, t.formatError(err, "last room seq")
 }
 
 // InsertMessage stores m (and m.Relay); a RoomSeq taken in the room is
@@ -21,13 +21,13 @@ func (t *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
 	_, err := t.exec(ctx, `INSERT INTO messages (id, talks_id, room, seq, author, delegation, disclosure, text, created_at, event_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.TalksID, m.Room, m.RoomSeq, m.Author, m.Delegation, m.Disclosure, m.Text, fmtTime(m.CreatedAt), m.EventSeq)
 	if err != nil {
-		return formatError(err, "insert message")
+		return t.formatError(err, "insert message")
 	}
 	if r := m.Relay; r != nil {
 		_, err := t.exec(ctx, `INSERT INTO relays (message_id, mode, attribution, from_delegation, source_room, source_message, source_author, source_delegation) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ID, r.Mode, r.Attribution, r.From, r.SourceRoom, r.SourceMessage, r.SourceAuthor, r.SourceDelegation)
 		if err != nil {
-			return formatError(err, "insert relay")
+			return t.formatError(err, "insert relay")
 		}
 	}
 	return nil
@@ -63,7 +63,7 @@ func scanMessage(row interface{ Scan(...any) error }) (*parley.Message, error) {
 func (t *Tx) Message(ctx context.Context, talksID, id string) (*parley.Message, error) {
 	m, err := scanMessage(t.queryRow(ctx, messageSelect+`WHERE m.talks_id = ? AND m.id = ?`, talksID, id))
 	if err != nil {
-		return nil, notFound("message", err)
+		return nil, t.notFound("message", err)
 	}
 	return m, nil
 }
@@ -71,14 +71,14 @@ func (t *Tx) Message(ctx context.Context, talksID, id string) (*parley.Message, 
 func (t *Tx) queryMessages(ctx context.Context, query string, args ...any) ([]parley.Message, error) {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
-		return nil, formatError(err, "messages")
+		return nil, t.formatError(err, "messages")
 	}
 	defer rows.Close()
 	out := []parley.Message{}
 	for rows.Next() {
 		m, err := scanMessage(rows)
 		if err != nil {
-			return nil, formatError(err, "messages")
+			return nil, t.formatError(err, "messages")
 		}
 		out = append(out, *m)
 	}
@@ -102,7 +102,7 @@ func (t *Tx) CountMessagesAfter(ctx context.Context, talksID, room string, event
 	var n int
 	err := t.queryRow(ctx, `SELECT COUNT(*) FROM messages WHERE talks_id = ? AND room = ? AND event_seq > ?`, talksID, room, eventSeq).Scan(&n)
 	if err != nil {
-		return 0, formatError(err, "count messages")
+		return 0, t.formatError(err, "count messages")
 	}
 	return n, nil
 }
@@ -124,7 +124,7 @@ func (t *Tx) SearchMessages(ctx context.Context, talksID string, rooms []string,
 			args = append(args, r)
 		}
 	}
-	query := messageSelect + `WHERE m.talks_id = ? AND m.text LIKE ? ESCAPE '\' AND (` + strings.Join(conds, " OR ") + `) ORDER BY m.event_seq DESC LIMIT ?`
+	query := messageSelect + `WHERE m.talks_id = ? AND m.text `+t.d.Like()+` ? ESCAPE '\' AND (` + strings.Join(conds, " OR ") + `) ORDER BY m.event_seq DESC LIMIT ?`
 	return t.queryMessages(ctx, query, append(args, limit)...)
 }
 

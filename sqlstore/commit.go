@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -76,7 +76,7 @@ func (s *Store) lead() {
 	defer func() {
 		if !committed { // the commit machinery panicked: fail the batch
 			for _, r := range batch {
-				r.events, r.err = nil, errors.New("sqlite: update: transaction aborted")
+				r.events, r.err = nil, errors.New("update: transaction aborted")
 			}
 		}
 		s.mu.Lock()
@@ -108,48 +108,48 @@ func (s *Store) commit(batch []*request) error {
 	// The transaction belongs to the whole batch: no single caller's
 	// cancellation may roll it back.
 	ctx := context.WithoutCancel(batch[0].ctx)
-	sqlTx, err := s.db.BeginTx(ctx, nil)
+	sqlTx, err := s.dialect.BeginWrite(ctx, s.db)
 	if err != nil {
-		return formatError(err, "begin")
+		return s.formatError(err, "begin")
 	}
 	defer sqlTx.Rollback()
 	appended := false
 	for _, r := range batch {
-		if err := run(ctx, sqlTx, r); err != nil {
+		if err := s.run(ctx, sqlTx, r); err != nil {
 			return err
 		}
 		appended = appended || len(r.events) > 0
 	}
 	if appended && s.Seal != nil {
-		if err := s.Seal(ctx, &Tx{tx: sqlTx, shared: true}); err != nil {
+		if err := s.Seal(ctx, &Tx{tx: sqlTx, d: s.dialect, shared: true}); err != nil {
 			return err
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return formatError(err, "commit")
+		return s.formatError(err, "commit")
 	}
 	return nil
 }
 
 // run runs one call's fn under a savepoint, rolling its writes back if it
 // fails. An error means the transaction itself is no longer usable.
-func run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
+func (s *Store) run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
 	if r.err = r.ctx.Err(); r.err != nil {
 		return nil
 	}
 	if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT fn`); err != nil {
-		return formatError(err, "savepoint")
+		return s.formatError(err, "savepoint")
 	}
-	tx := &Tx{tx: sqlTx, shared: true}
+	tx := &Tx{tx: sqlTx, d: s.dialect, shared: true}
 	if r.err = call(r, tx); r.err != nil {
 		if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO fn`); err != nil {
-			return formatError(err, "rollback to savepoint")
+			return s.formatError(err, "rollback to savepoint")
 		}
 	} else {
 		r.events = tx.events
 	}
 	if _, err := sqlTx.ExecContext(ctx, `RELEASE fn`); err != nil {
-		return formatError(err, "release savepoint")
+		return s.formatError(err, "release savepoint")
 	}
 	return nil
 }
@@ -160,7 +160,7 @@ func call(r *request, tx *Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.panicked = p
-			err = fmt.Errorf("sqlite: update panicked: %v", p)
+			err = fmt.Errorf("update panicked: %v", p)
 		}
 	}()
 	return r.fn(tx)

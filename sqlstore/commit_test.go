@@ -1,4 +1,4 @@
-package sqlite_test
+package sqlstore_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"parley"
 	"parley/sqlite"
+	"parley/sqlstore"
 )
 
 func TestUpdate(t *testing.T) {
@@ -133,7 +134,7 @@ func TestUpdate(t *testing.T) {
 				evs[i], errs[i] = s.Update(ctx, func(tx parley.Tx) error { _, err := appendEvent(ctx, tx, fmt.Sprint(i)); return err })
 			}()
 		}
-		for sqlite.QueueLen(s) < 3 {
+		for sqlstore.QueueLen(s) < 3 {
 			runtime.Gosched()
 		}
 		close(queued)
@@ -301,7 +302,7 @@ func TestCancelledCallerLeavesBatchIntact(t *testing.T) {
 			}
 			// Cancelled in the middle of a long statement.
 			time.AfterFunc(5*time.Millisecond, cancel)
-			if err := sqlite.Busy(ctx, tx); err != nil {
+			if err := sqlstore.Busy(ctx, tx); err != nil {
 				return err
 			}
 			return ctx.Err()

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
@@ -12,7 +12,7 @@ func (t *Tx) CreateTalks(ctx context.Context, k *parley.Talks) error {
 	_, err := t.exec(ctx, `INSERT INTO talks (id, title, status, status_reason, status_by, status_at, plenary_open, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		k.ID, k.Title, k.Status, k.StatusReason, k.StatusBy, fmtTime(k.StatusAt), boolInt(k.PlenaryOpen), fmtTime(k.CreatedAt), k.CreatedBy)
 	if err != nil {
-		return formatError(err, "create talks")
+		return t.formatError(err, "create talks")
 	}
 	return nil
 }
@@ -34,7 +34,7 @@ func scanTalks(row interface{ Scan(...any) error }) (*parley.Talks, error) {
 func (t *Tx) Talks(ctx context.Context, id string) (*parley.Talks, error) {
 	k, err := scanTalks(t.queryRow(ctx, `SELECT `+talksCols+` FROM talks WHERE id = ?`, id))
 	if err != nil {
-		return nil, notFound("talks", err)
+		return nil, t.notFound("talks", err)
 	}
 	return k, nil
 }
@@ -43,14 +43,14 @@ func (t *Tx) Talks(ctx context.Context, id string) (*parley.Talks, error) {
 func (t *Tx) ListTalks(ctx context.Context) ([]parley.Talks, error) {
 	rows, err := t.query(ctx, `SELECT `+talksCols+` FROM talks ORDER BY created_at, id`)
 	if err != nil {
-		return nil, formatError(err, "list talks")
+		return nil, t.formatError(err, "list talks")
 	}
 	defer rows.Close()
 	out := []parley.Talks{}
 	for rows.Next() {
 		k, err := scanTalks(rows)
 		if err != nil {
-			return nil, formatError(err, "list talks")
+			return nil, t.formatError(err, "list talks")
 		}
 		out = append(out, *k)
 	}
@@ -62,7 +62,7 @@ func (t *Tx) UpdateTalks(ctx context.Context, k *parley.Talks) error {
 	_, err := t.exec(ctx, `UPDATE talks SET title = ?, status = ?, status_reason = ?, status_by = ?, status_at = ?, plenary_open = ? WHERE id = ?`,
 		k.Title, k.Status, k.StatusReason, k.StatusBy, fmtTime(k.StatusAt), boolInt(k.PlenaryOpen), k.ID)
 	if err != nil {
-		return formatError(err, "update talks")
+		return t.formatError(err, "update talks")
 	}
 	return nil
 }
@@ -71,7 +71,7 @@ func (t *Tx) UpdateTalks(ctx context.Context, k *parley.Talks) error {
 func (t *Tx) CreateDelegation(ctx context.Context, d *parley.Delegation) error {
 	_, err := t.exec(ctx, `INSERT INTO delegations (id, talks_id, slug, name, kind, presence, presence_reason, presence_by, presence_at, presence_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.TalksID, d.Slug, d.Name, d.Kind, d.Presence, d.PresenceReason, d.PresenceBy, fmtTime(d.PresenceAt), d.PresenceSeq)
-	return conflict(err, "create delegation", fmt.Sprintf("a delegation %q already exists in these talks", d.Slug))
+	return t.conflict(err, "create delegation", fmt.Sprintf("a delegation %q already exists in these talks", d.Slug))
 }
 
 // Delegations lists the talks' delegations: mediators, parties, observers.
@@ -80,7 +80,7 @@ func (t *Tx) Delegations(ctx context.Context, talksID string) ([]parley.Delegati
 		FROM delegations WHERE talks_id = ?
 		ORDER BY CASE kind WHEN 'mediator' THEN 0 WHEN 'party' THEN 1 ELSE 2 END, name`, talksID)
 	if err != nil {
-		return nil, formatError(err, "delegations")
+		return nil, t.formatError(err, "delegations")
 	}
 	defer rows.Close()
 	out := []parley.Delegation{}
@@ -88,7 +88,7 @@ func (t *Tx) Delegations(ctx context.Context, talksID string) ([]parley.Delegati
 		var d parley.Delegation
 		var at string
 		if err := rows.Scan(&d.ID, &d.TalksID, &d.Slug, &d.Name, &d.Kind, &d.Presence, &d.PresenceReason, &d.PresenceBy, &at, &d.PresenceSeq); err != nil {
-			return nil, formatError(err, "delegations")
+			return nil, t.formatError(err, "delegations")
 		}
 		d.PresenceAt = parseTime(at)
 		out = append(out, d)
@@ -101,7 +101,7 @@ func (t *Tx) UpdateDelegation(ctx context.Context, d *parley.Delegation) error {
 	_, err := t.exec(ctx, `UPDATE delegations SET name = ?, presence = ?, presence_reason = ?, presence_by = ?, presence_at = ?, presence_seq = ? WHERE id = ?`,
 		d.Name, d.Presence, d.PresenceReason, d.PresenceBy, fmtTime(d.PresenceAt), d.PresenceSeq, d.ID)
 	if err != nil {
-		return formatError(err, "update delegation")
+		return t.formatError(err, "update delegation")
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func (t *Tx) UpdateDelegation(ctx context.Context, d *parley.Delegation) error {
 func (t *Tx) AddMember(ctx context.Context, m *parley.Member) error {
 	_, err := t.exec(ctx, `INSERT INTO members (delegation_id, user_id, role, title) VALUES (?, ?, ?, ?)`,
 		m.DelegationID, m.UserID, m.Role, m.Title)
-	return conflict(err, "add member", "user is already a member of this delegation")
+	return t.conflict(err, "add member", "user is already a member of this delegation")
 }
 
 const memberSelect = `SELECT m.delegation_id, m.user_id, u.name, u.display_name, m.role, m.title, d.talks_id, d.kind, d.slug
@@ -119,14 +119,14 @@ const memberSelect = `SELECT m.delegation_id, m.user_id, u.name, u.display_name,
 func (t *Tx) memberships(ctx context.Context, where string, arg string) ([]parley.Membership, error) {
 	rows, err := t.query(ctx, memberSelect+where+` ORDER BY d.talks_id, d.kind, d.name, CASE m.role WHEN 'head' THEN 0 WHEN 'negotiator' THEN 1 ELSE 2 END, u.display_name`, arg)
 	if err != nil {
-		return nil, formatError(err, "members")
+		return nil, t.formatError(err, "members")
 	}
 	defer rows.Close()
 	out := []parley.Membership{}
 	for rows.Next() {
 		var m parley.Membership
 		if err := rows.Scan(&m.DelegationID, &m.UserID, &m.UserName, &m.DisplayName, &m.Role, &m.Title, &m.TalksID, &m.Kind, &m.Slug); err != nil {
-			return nil, formatError(err, "members")
+			return nil, t.formatError(err, "members")
 		}
 		out = append(out, m)
 	}

@@ -1,4 +1,4 @@
-package sqlite_test
+package sqlstore_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"parley"
 	"parley/eventlog"
 	"parley/ledger"
-	"parley/sqlite"
+	"parley/sqlstore"
 )
 
 // benchEvent is a message-sized event (about 300 bytes canonical).
@@ -49,7 +49,7 @@ func BenchmarkAppendDurable(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			s, _ := MustOpen(b)
 			if tc.noBatch {
-				sqlite.SetMaxBatch(s, 1)
+				sqlstore.SetMaxBatch(s, 1)
 			}
 			ctx := context.Background()
 			var next atomic.Int64
