@@ -124,7 +124,7 @@ func (t *Tx) SearchMessages(ctx context.Context, talksID string, rooms []string,
 			args = append(args, r)
 		}
 	}
-	query := messageSelect + `WHERE m.talks_id = ? AND m.text `+t.d.Like()+` ? ESCAPE '\' AND (` + strings.Join(conds, " OR ") + `) ORDER BY m.event_seq DESC LIMIT ?`
+	query := messageSelect + `WHERE m.talks_id = ? AND m.text ` + t.d.Like() + ` ? ESCAPE '\' AND (` + strings.Join(conds, " OR ") + `) ORDER BY m.event_seq DESC LIMIT ?`
 	return t.queryMessages(ctx, query, append(args, limit)...)
 }
 
