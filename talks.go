@@ -221,6 +221,9 @@ func CheckOptional(field, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return Errorf(EINVALID, "%s is not valid UTF-8", field)
 	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return Errorf(EINVALID, "%s contains a NUL character", field)
+	}
 	if len(s) > max {
 		return Errorf(ETOOLARGE, "%s is %d bytes, the limit is %d", field, len(s), max)
 	}

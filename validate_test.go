@@ -32,6 +32,7 @@ func TestValidate(t *testing.T) {
 		{"MessageOK", &parley.Message{Room: "caucus:israel", Text: "שלום, مرحبا", Disclosure: parley.MediatorOnly}, ""},
 		{"MessageBlank", &parley.Message{Room: "plenary", Text: "\n\t", Disclosure: parley.Public}, parley.EINVALID},
 		{"MessageTooLong", &parley.Message{Room: "plenary", Text: long, Disclosure: parley.Public}, parley.ETOOLARGE},
+		{"MessageNUL", &parley.Message{Room: "plenary", Text: "a\x00b", Disclosure: parley.Public}, parley.EINVALID},
 		{"MessageBadUTF8", &parley.Message{Room: "plenary", Text: "\xff", Disclosure: parley.Public}, parley.EINVALID},
 		{"MediatorOnlyInPlenary", &parley.Message{Room: "plenary", Text: "x", Disclosure: parley.MediatorOnly}, parley.EINVALID},
 		{"RelayBadMode", &parley.Message{Room: "plenary", Text: "x", Disclosure: parley.Public, Relay: &parley.Relay{Mode: "summary", Attribution: parley.Anonymous}}, parley.EINVALID},

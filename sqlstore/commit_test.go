@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"parley"
-	"parley/sqlite"
 	"parley/sqlstore"
 )
 
@@ -235,17 +233,16 @@ func TestUpdate(t *testing.T) {
 	})
 }
 
+// TestOtherProcessWritesMidBatch: a second store on the same database (the
+// CLI in another process, or another node) commits between a batch's first
+// read and its first write; the batch waits for the lock instead of failing,
+// and the log stays one.
 func TestOtherProcessWritesMidBatch(t *testing.T) {
-	srv, _ := MustOpen(t)
-	path := filepath.Join(filepath.Dir(dbPath(t, srv)), "parley.db")
-	cli, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	srv, another, vkey := mustOpenTwo(t)
+	cli := another()
 	ctx := context.Background()
 	cliDone := make(chan error, 1)
-	_, err = srv.Update(ctx, func(tx parley.Tx) error {
+	_, err := srv.Update(ctx, func(tx parley.Tx) error {
 		if _, err := tx.LedgerSize(ctx); err != nil {
 			return err
 		}
@@ -269,6 +266,7 @@ func TestOtherProcessWritesMidBatch(t *testing.T) {
 	if n := len(allEvents(t, srv)); n != 2 {
 		t.Fatalf("%d events, want 2", n)
 	}
+	checkLedger(t, srv, vkey)
 }
 
 func TestCancelledCallerLeavesBatchIntact(t *testing.T) {

@@ -13,15 +13,34 @@ import (
 	"parley"
 	"parley/eventlog"
 	"parley/ledger"
+	"parley/postgres"
+	"parley/postgres/pgtest"
 	"parley/sqlite"
+	"parley/sqlstore"
 )
 
-// MustOpen opens a store on a fresh file with a signing key and returns it
-// with the key's verifier key.
-func MustOpen(tb testing.TB) (*sqlite.Store, string) {
+// MustOpen opens a store on a fresh database, with a signing key, and
+// returns it with the key's verifier key. The engine is SQLite, or
+// PostgreSQL when PARLEY_TEST_POSTGRES is set.
+func MustOpen(tb testing.TB) (*sqlstore.Store, string) {
+	s, _, vkey := mustOpenTwo(tb)
+	return s, vkey
+}
+
+// mustOpenTwo is MustOpen, also returning a function that opens a second
+// store on the same database, as another process or node would.
+func mustOpenTwo(tb testing.TB) (*sqlstore.Store, func() *sqlstore.Store, string) {
 	tb.Helper()
-	dir := tb.TempDir()
-	s, err := sqlite.Open(context.Background(), filepath.Join(dir, "parley.db"))
+	ctx := context.Background()
+	var open func() (*sqlstore.Store, error)
+	if pgtest.DSN() != "" {
+		dsn := pgtest.Schema(tb)
+		open = func() (*sqlstore.Store, error) { return postgres.Open(ctx, dsn) }
+	} else {
+		path := filepath.Join(tb.TempDir(), "parley.db")
+		open = func() (*sqlstore.Store, error) { return sqlite.Open(ctx, path) }
+	}
+	s, err := open()
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -35,7 +54,16 @@ func MustOpen(tb testing.TB) (*sqlite.Store, string) {
 		tb.Fatal(err)
 	}
 	s.Seal = eventlog.Sealer(signer)
-	return s, vkey
+	another := func() *sqlstore.Store {
+		o, err := open()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { o.Close() })
+		o.Seal = s.Seal
+		return o
+	}
+	return s, another, vkey
 }
 
 // appendEvent appends a test event whose payload carries tag.
@@ -56,7 +84,7 @@ func tagOf(tb testing.TB, e parley.Event) string {
 }
 
 // allEvents reads the whole log.
-func allEvents(tb testing.TB, s *sqlite.Store) []parley.Event {
+func allEvents(tb testing.TB, s *sqlstore.Store) []parley.Event {
 	tb.Helper()
 	var out []parley.Event
 	err := s.View(context.Background(), func(tx parley.Tx) error {
@@ -73,7 +101,7 @@ func allEvents(tb testing.TB, s *sqlite.Store) []parley.Event {
 // checkLedger recomputes the whole tree, and checks that every stored
 // checkpoint is validly signed and matches the stored tree at its size.
 // It returns the number of checkpoints.
-func checkLedger(tb testing.TB, s *sqlite.Store, vkey string) int {
+func checkLedger(tb testing.TB, s *sqlstore.Store, vkey string) int {
 	tb.Helper()
 	ctx := context.Background()
 	rows, err := s.DB().QueryContext(ctx, `SELECT size, note FROM checkpoints ORDER BY size`)
@@ -127,13 +155,4 @@ func checkLedger(tb testing.TB, s *sqlite.Store, vkey string) int {
 		tb.Fatal(err)
 	}
 	return len(notes)
-}
-
-func dbPath(t *testing.T, s *sqlite.Store) string {
-	var seq int
-	var name, file string
-	if err := s.DB().QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &file); err != nil {
-		t.Fatal(err)
-	}
-	return file
 }
