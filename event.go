@@ -30,6 +30,7 @@ const (
 	EventPlenaryChanged  = "plenary.changed"     // PlenaryChanged
 	EventMessagePosted   = "message.posted"      // Message, as the room's readers see it
 	EventRelayRecorded   = "relay.recorded"      // RelayRecorded, in the mediators room
+	EventAgreementMade   = "agreement.recorded"  // Agreement
 )
 
 // UserCreated is the payload of a user.created event: nothing secret.

@@ -79,6 +79,13 @@ type Tx interface {
 	// rooms; hidden maps a room to a maximum EventSeq as in Messages.
 	SearchMessages(ctx context.Context, talksID string, rooms []string, hidden map[string]int64, q string, limit int) ([]Message, error)
 
+	// CreateAgreement stores an agreement.
+	CreateAgreement(ctx context.Context, a *Agreement) error
+	// Agreement returns one agreement of the talks.
+	Agreement(ctx context.Context, talksID, id string) (*Agreement, error)
+	// Agreements lists the talks' agreements, oldest first.
+	Agreements(ctx context.Context, talksID string) ([]Agreement, error)
+
 	// Setting returns a deployment setting, ENOTFOUND when unset.
 	Setting(ctx context.Context, name string) (string, error)
 	// PutSetting sets a deployment setting.

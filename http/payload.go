@@ -110,3 +110,8 @@ func tokenOf(s *parley.Session) Token {
 	}
 	return t
 }
+
+// AgreementList answers GET /api/v1/talks/{id}/agreements.
+type AgreementList struct {
+	Agreements []parley.Agreement `json:"agreements"`
+}

@@ -79,6 +79,9 @@ func (s *Server) routes() {
 		{"GET /api/v1/talks/{id}/rooms/{room}/messages/{msg}", s.api(s.apiMessage)},
 		{"POST /api/v1/talks/{id}/relays", s.api(s.apiRelay)},
 		{"GET /api/v1/talks/{id}/search", s.api(s.apiSearch)},
+		// Agreements.
+		{"GET /api/v1/talks/{id}/agreements", s.api(s.apiAgreements)},
+		{"GET /api/v1/talks/{id}/agreements/{agreement}", s.api(s.apiAgreement)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.
