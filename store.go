@@ -47,6 +47,9 @@ type Tx interface {
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) error
 
+	// EventsOfKind returns the talks' events of one kind, in order.
+	EventsOfKind(ctx context.Context, talksID, kind string) ([]Event, error)
+
 	CreateTalks(ctx context.Context, t *Talks) error
 	Talks(ctx context.Context, id string) (*Talks, error)
 	// ListTalks returns all talks ordered by creation.

@@ -49,6 +49,19 @@ func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request, u *parley.Use
 	return out, nil
 }
 
+func (s *Server) apiGetToken(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	ss, err := s.Auth.Tokens(r.Context(), u)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ss {
+		if ss[i].ID == r.PathValue("tok") {
+			return tokenOf(&ss[i]), nil
+		}
+	}
+	return nil, parley.Errorf(parley.ENOTFOUND, "token not found")
+}
+
 func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
 	var req TokenRequest
 	if r.ContentLength != 0 {

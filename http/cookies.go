@@ -140,15 +140,18 @@ func (s *Server) device(r *http.Request, name string) (string, bool) {
 // device cookies.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, name, password string) (*parley.User, error) {
 	tooMany := parley.Errorf(parley.ERATELIMIT, "too many sign-in attempts; wait a little")
-	if !s.limits.allow("addr " + clientAddr(r)) {
-		return nil, tooMany
-	}
+	// A browser that signed in to this account before is limited on its
+	// own: neither failures from its address (shared behind a proxy or a
+	// NAT) nor failures against the account can keep it out. Other clients
+	// are limited per address and per account.
 	dev, known := s.device(r, name)
 	switch {
 	case known:
 		if !s.limits.allow("device " + dev) {
 			return nil, tooMany
 		}
+	case !s.limits.allow("addr " + clientAddr(r)):
+		return nil, tooMany
 	case parley.ValidSlug(name):
 		// Only names that can exist get a bucket: what is kept is bounded.
 		if !s.limits.allow("user " + name) {

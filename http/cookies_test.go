@@ -106,3 +106,26 @@ func TestNoLockoutByOthers(t *testing.T) {
 		t.Fatalf("another account from the same browser: %d", code)
 	}
 }
+
+// TestKnownBrowserBehindSharedAddress: clients behind one address (a proxy,
+// a NAT) who fail to sign in do not keep out a browser that signed in
+// before.
+func TestKnownBrowserBehindSharedAddress(t *testing.T) {
+	e := newEnv(t)
+	user := clientFrom("127.0.0.1")
+	if code := apiSignIn(t, user, e, "israel", fixture.Password); code != 200 {
+		t.Fatalf("first sign-in: %d", code)
+	}
+	limited := false
+	for range 30 {
+		if apiSignIn(t, clientFrom("127.0.0.1"), e, "no-such-user", "guess") == 429 {
+			limited = true
+		}
+	}
+	if !limited {
+		t.Fatal("30 failures from one address were never limited")
+	}
+	if code := apiSignIn(t, user, e, "israel", fixture.Password); code != 200 {
+		t.Fatalf("the known browser behind the same address: %d", code)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/go-json-experiment/json"
 
@@ -77,7 +78,8 @@ func requestID() string {
 
 // writeProblem writes an RFC 9457 problem body.
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail, id string) {
-	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path, Code: code, RequestID: id}
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: code, RequestID: id,
+		Detail: strings.ToValidUTF8(detail, "\uFFFD"), Instance: strings.ToValidUTF8(r.URL.Path, "\uFFFD")}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="parley"`)
 	}

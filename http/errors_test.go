@@ -150,3 +150,16 @@ func TestParametersOutOfRange(t *testing.T) {
 		t.Errorf("entry past the log: %d, want 404", code)
 	}
 }
+
+// TestProblemBodiesAreValidJSON: an error about a path or input that is not
+// valid UTF-8 still has a problem body a client can read.
+func TestProblemBodiesAreValidJSON(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/api/v1/talks/%ff", e.talks("/rooms/%ff%fe/messages"), "/api/v1/nothing/%c3%28"} {
+		code, body := e.do(t, "israel", "GET", path, nil)
+		var p parleyhttp.Problem
+		if err := json.Unmarshal(body, &p); err != nil || p.Status != code || code != 404 {
+			t.Errorf("GET %s: %d %q", path, code, body)
+		}
+	}
+}

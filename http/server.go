@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"parley"
 	"parley/auth"
@@ -57,6 +58,7 @@ func (s *Server) routes() {
 		{"GET /api/v1/tokens", s.api(s.apiTokens)},
 		{"POST /api/v1/tokens", s.api(s.apiCreateToken)},
 		{"DELETE /api/v1/tokens/current", s.api(s.apiRevokeCurrentToken)},
+		{"GET /api/v1/tokens/{tok}", s.api(s.apiGetToken)},
 		{"DELETE /api/v1/tokens/{tok}", s.api(s.apiRevokeToken)},
 		{"GET /api/v1/users", s.api(s.apiUsers)},
 		{"POST /api/v1/users", s.api(s.apiCreateUser)},
@@ -119,6 +121,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Frame-Options", "DENY")
 	if err := http.NewCrossOriginProtection().Check(r); err != nil {
 		s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "cross-origin request refused"))
+		return
+	}
+	if !utf8.ValidString(r.URL.Path) {
+		// Nothing parley names has such a name.
+		writeProblem(w, r, http.StatusNotFound, parley.ENOTFOUND, "no such resource", "")
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {

@@ -105,7 +105,8 @@ func (Dialect) BeginWrite(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 }
 
 // Code reads PostgreSQL's SQLSTATE: 23505 (unique violation) is ECONFLICT;
-// 53100 (disk full) ESTORAGEFULL; lost connections, shutdowns, too many
+// 53100 (disk full) ESTORAGEFULL; 22021 and 22P05 (input that is not valid
+// text) EINVALID; lost connections, shutdowns, too many
 // connections, serialization failures and deadlocks EUNAVAILABLE.
 func (Dialect) Code(err error) string {
 	var pe *pgconn.PgError
@@ -115,6 +116,8 @@ func (Dialect) Code(err error) string {
 			return parley.ECONFLICT
 		case pe.Code == "53100":
 			return parley.ESTORAGEFULL
+		case pe.Code == "22021", pe.Code == "22P05":
+			return parley.EINVALID // bytes that are not text in the database's encoding
 		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"), pe.Code == "53300", pe.Code == "40001", pe.Code == "40P01":
 			return parley.EUNAVAILABLE
 		}

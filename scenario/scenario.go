@@ -208,15 +208,15 @@ func load(ctx context.Context, ts *talks.Service, f *File, password string, res 
 	}
 	res.TalksID, res.Loaded = t.ID, true
 	// The operator sets the talks up: every delegation, then the first
-	// member of each. Later members are added by their delegation's head,
-	// as the membership rule wants.
+	// member of the first mediator delegation, its head. That mediator
+	// seats the first member of every other delegation; later members are
+	// added by their delegation's head, as the membership rule wants.
 	for _, g := range f.Groups {
 		if _, err := ts.AddDelegation(ctx, op, t.ID, talks.NewDelegation{Name: g.Name, Slug: g.Slug, Kind: g.Kind}); err != nil {
 			return fmt.Errorf("scenario: delegation %s: %w", g.Slug, err)
 		}
 	}
-	for _, g := range f.Groups {
-		by := op
+	seat := func(g Delegation, by *parley.User) error {
 		for i, m := range g.Members {
 			if _, err := ts.AddMember(ctx, by, t.ID, g.Slug, talks.NewMember{User: m.User, Role: m.Role, Title: m.Title}); err != nil {
 				return fmt.Errorf("scenario: member %s: %w", m.User, err)
@@ -227,6 +227,28 @@ func load(ctx context.Context, ts *talks.Service, f *File, password string, res 
 				}
 				by = users[m.User]
 			}
+		}
+		return nil
+	}
+	var first *parley.User
+	for _, g := range f.Groups {
+		if g.Kind == parley.KindMediator && len(g.Members) > 0 {
+			if err := seat(g, op); err != nil {
+				return err
+			}
+			first = users[g.Members[0].User]
+			break
+		}
+	}
+	for _, g := range f.Groups {
+		if first != nil && len(g.Members) > 0 && users[g.Members[0].User] == first {
+			continue
+		}
+		if first == nil {
+			return fmt.Errorf("scenario: delegation %s: a mediator delegation with members must come first, to seat the others", g.Slug)
+		}
+		if err := seat(g, first); err != nil {
+			return err
 		}
 	}
 	labels := map[string]string{}

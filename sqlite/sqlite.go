@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -58,6 +59,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	// do not), so that a write in another process between a batch's first
 	// read and first write waits instead of failing the batch.
 	q.Set("_txlock", "immediate")
+	if err := private(path); err != nil {
+		return nil, err
+	}
 	// The path is escaped so that '?', '#' or '%' in a directory name are
 	// part of the file name, not URI syntax.
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
@@ -71,6 +75,25 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// private makes the database file (created if need be) and its WAL and
+// shared-memory files readable by their owner only: they hold every room.
+// SQLite creates the other two with the database file's mode.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqlite: open: %w", err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("sqlite: restrict %s to its owner: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Dialect is how SQLite differs from the SQL package sqlstore writes.

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"os"
+	"parley"
 	"path/filepath"
 	"testing"
 
@@ -36,5 +37,36 @@ func TestOddPathCharacters(t *testing.T) {
 	var mode string
 	if err := s.DB().QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
 		t.Fatalf("journal mode %q, %v", mode, err)
+	}
+}
+
+// TestDatabaseIsPrivate: the database and its WAL are readable by their
+// owner only, even in a directory others can read and from a file that
+// was not.
+func TestDatabaseIsPrivate(t *testing.T) {
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	path := filepath.Join(dir, "parley.db")
+	for _, pre := range []bool{false, true} {
+		if pre {
+			os.Chmod(path, 0o644)
+		}
+		s, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(context.Background(), func(tx parley.Tx) error { return tx.PutSetting(context.Background(), "x", "y") }); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{path, path + "-wal"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s has mode %04o (file made loose before: %v)", filepath.Base(p), fi.Mode().Perm(), pre)
+			}
+		}
+		s.Close()
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"parley"
 )
@@ -22,6 +23,9 @@ type request struct {
 	fn     func(parley.Tx) error
 	events []parley.Event
 	err    error
+	// ran is set once fn was started (or found cancelled): a request whose
+	// batch failed before it ran is put back in the queue, not failed.
+	ran bool
 	// panicked holds what fn panicked with, re-raised in the caller.
 	panicked any
 	// lead is set before wake is closed when this caller must lead the
@@ -73,13 +77,16 @@ func (s *Store) lead() {
 	s.mu.Unlock()
 
 	committed := false
+	var again []*request // requests of a failed batch that never ran
 	defer func() {
 		if !committed { // the commit machinery panicked: fail the batch
 			for _, r := range batch {
 				r.events, r.err = nil, errors.New("update: transaction aborted")
 			}
+			again = nil
 		}
 		s.mu.Lock()
+		s.queue = append(again, s.queue...)
 		if len(s.queue) > 0 {
 			s.queue[0].lead = true
 			close(s.queue[0].wake)
@@ -88,11 +95,17 @@ func (s *Store) lead() {
 		}
 		s.mu.Unlock()
 		for _, r := range batch[1:] {
-			close(r.wake)
+			if !slices.Contains(again, r) {
+				close(r.wake)
+			}
 		}
 	}()
 	if err := s.commit(batch); err != nil {
 		for _, r := range batch {
+			if !r.ran {
+				again = append(again, r)
+				continue
+			}
 			if r.err == nil {
 				r.err = err
 			}
@@ -134,6 +147,7 @@ func (s *Store) commit(batch []*request) error {
 // run runs one call's fn under a savepoint, rolling its writes back if it
 // fails. An error means the transaction itself is no longer usable.
 func (s *Store) run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
+	r.ran = true
 	if r.err = r.ctx.Err(); r.err != nil {
 		return nil
 	}
@@ -143,6 +157,12 @@ func (s *Store) run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
 	tx := &Tx{tx: sqlTx, d: s.dialect, shared: true}
 	if r.err = call(r, tx); r.err != nil {
 		if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO fn`); err != nil {
+			// The engine rolled the whole transaction back (SQLite does
+			// on a full disk): the batch fails, with fn's own error when
+			// it says why and when to retry.
+			if parley.Retryable(r.err) {
+				return r.err
+			}
 			return s.formatError(err, "rollback to savepoint")
 		}
 	} else {

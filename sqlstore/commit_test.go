@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/sqlite"
 	"parley/sqlstore"
 )
 
@@ -320,4 +322,54 @@ func TestCancelledCallerLeavesBatchIntact(t *testing.T) {
 		t.Fatalf("events by tag: %v", tags)
 	}
 	checkLedger(t, s, vkey)
+}
+
+// TestFullDiskInABatch: when the engine rolls the whole transaction back
+// (SQLite does on a full disk), every caller in the batch gets the full
+// disk's own error, not an internal one, and callers whose command never
+// ran are retried in the next transaction instead of failed.
+func TestFullDiskInABatch(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.MaxSize(256<<10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	big := strings.Repeat("x", 40<<10)
+	put := func(ctx context.Context, key string) error {
+		_, err := s.Update(ctx, func(tx parley.Tx) error { return tx.PutSetting(ctx, key, big) })
+		return err
+	}
+	// Fill the store up.
+	for i := 0; ; i++ {
+		if err := put(ctx, fmt.Sprint("fill-", i)); err != nil {
+			if parley.ErrorCode(err) != parley.ESTORAGEFULL {
+				t.Fatalf("filling: %v", err)
+			}
+			break
+		}
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	go s.Update(ctx, func(tx parley.Tx) error { close(started); <-release; return nil })
+	<-started
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = put(ctx, fmt.Sprint("queued-", i)) }()
+	}
+	for sqlstore.QueueLen(s) < 3 {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	for i, err := range errs {
+		if parley.ErrorCode(err) != parley.ESTORAGEFULL {
+			t.Errorf("caller %d in a batch on a full disk: %v", i, err)
+		}
+	}
+	// The store still works for what fits.
+	if _, err := s.Update(ctx, func(tx parley.Tx) error { return tx.PutSetting(ctx, "small", "x") }); err != nil && parley.ErrorCode(err) != parley.ESTORAGEFULL {
+		t.Fatalf("after: %v", err)
+	}
 }

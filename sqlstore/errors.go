@@ -28,6 +28,8 @@ func formatError(d Dialect, err error, what string) error {
 		return parley.Errorf(parley.ESTORAGEFULL, "the server's storage is full; nothing was written")
 	case parley.EUNAVAILABLE:
 		return parley.Errorf(parley.EUNAVAILABLE, "the database is busy or unreachable; try again")
+	case parley.EINVALID:
+		return parley.Errorf(parley.EINVALID, "the input is not valid text")
 	}
 	return fmt.Errorf("%s: %s: %w", d.Name(), what, err)
 }

@@ -132,6 +132,24 @@ func (t *Tx) EventsAfter(ctx context.Context, after int64, limit int) ([]parley.
 	return out, t.formatError(rows.Err(), "events")
 }
 
+// EventsOfKind returns the talks' events of one kind, in order.
+func (t *Tx) EventsOfKind(ctx context.Context, talksID, kind string) ([]parley.Event, error) {
+	rows, err := t.query(ctx, `SELECT `+eventCols+` FROM events WHERE talks_id = ? AND kind = ? ORDER BY seq`, talksID, kind)
+	if err != nil {
+		return nil, t.formatError(err, "events")
+	}
+	defer rows.Close()
+	out := []parley.Event{}
+	for rows.Next() {
+		le, err := scanEntry(rows)
+		if err != nil {
+			return nil, t.formatError(err, "events")
+		}
+		out = append(out, le.Event)
+	}
+	return out, t.formatError(rows.Err(), "events")
+}
+
 // LedgerEntries returns the events with the given sequence numbers, in
 // ascending order; a missing one is ENOTFOUND.
 func (t *Tx) LedgerEntries(ctx context.Context, seqs []int64) ([]parley.LedgerEntry, error) {

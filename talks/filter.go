@@ -8,35 +8,44 @@ import (
 )
 
 // Filter decides which events one user may see, caching each talks' scope
-// until an event changes who is in it or where they stand. It also notices
-// when the user's own party re-engages, so that a stream can deliver what
-// was held for it.
+// until an event changes who is in it or where they stand.
+//
+// A filter for a live stream (see Stream) also keeps what the log says of
+// the user's own party: the windows during which it was withdrawn. What
+// reached its caucus inside a window is delivered once, at the
+// re-engagement that closes it, whenever the stream started; never in
+// place. So a client that resumes anywhere gets each event exactly once.
 type Filter struct {
 	s      *Service
 	user   *parley.User
 	scopes map[string]*scope
-	// start is the seq after which the stream using this filter began: the
-	// client saw nothing of a held caucus at or before it.
-	start int64
-	// lastHidden maps "talks room" to the last event this filter hid there
-	// because it was held for the user's withdrawn party.
-	lastHidden map[string]int64
+	// stream marks a filter used by a live stream.
+	stream bool
+	// windows maps a talks id to the withdrawal windows of the user's party
+	// in it, for a stream.
+	windows map[string][]window
 	// release is set when the last event examined re-engaged the user's own
 	// party: the held events to deliver before it.
 	release *release
 }
 
+// window is a withdrawal of the user's party: from the withdrawal's seq to
+// the re-engagement's, 0 while it lasts.
+type window struct{ from, to int64 }
+
+// contains reports whether seq falls inside the window.
+func (w window) contains(seq int64) bool { return seq > w.from && (w.to == 0 || seq < w.to) }
+
 // release names the caucus events a re-engagement makes visible: those of
-// room with a sequence number in (after, upto], all before the
-// re-engagement.
+// room with a sequence number in (after, before).
 type release struct {
-	talks, room string
-	after, upto int64
+	talks, room   string
+	after, before int64
 }
 
 // NewFilter returns an event filter for user.
 func (s *Service) NewFilter(user *parley.User) *Filter {
-	return &Filter{s: s, user: user, scopes: map[string]*scope{}, lastHidden: map[string]int64{}}
+	return &Filter{s: s, user: user, scopes: map[string]*scope{}, windows: map[string][]window{}}
 }
 
 // Visible reports whether the user may see e. Events outside any talks
@@ -54,7 +63,12 @@ func (f *Filter) Visible(ctx context.Context, e *parley.Event) (bool, error) {
 	if !ok {
 		err := f.s.Store.View(ctx, func(tx parley.Tx) error {
 			var err error
-			sc, err = loadScope(ctx, tx, f.user, e.Talks)
+			if sc, err = loadScope(ctx, tx, f.user, e.Talks); err != nil {
+				return err
+			}
+			if f.stream {
+				f.windows[e.Talks], err = withdrawals(ctx, tx, sc)
+			}
 			return err
 		})
 		if parley.ErrorCode(err) == parley.ENOTFOUND {
@@ -64,37 +78,59 @@ func (f *Filter) Visible(ctx context.Context, e *parley.Event) (bool, error) {
 		}
 		f.scopes[e.Talks] = sc
 	}
-	if sc == nil {
+	if sc == nil || !sc.visible(e) {
 		return false, nil
 	}
-	if e.Kind == parley.EventPresenceChanged {
-		f.noteRelease(sc, e)
-	}
-	if sc.visible(e) {
+	if !f.stream || sc.mine.Kind != parley.KindParty || e.Room != parley.CaucusRoom(sc.mine.Slug) {
+		if f.stream && e.Kind == parley.EventPresenceChanged {
+			f.noteRelease(sc, e)
+		}
 		return true, nil
 	}
-	if sc.canRead(e.Room) && sc.heldBack(e.Room) > 0 {
-		f.lastHidden[e.Talks+" "+e.Room] = e.Seq
+	for _, w := range f.windows[e.Talks] {
+		if w.contains(e.Seq) {
+			return false, nil // delivered at the re-engagement
+		}
 	}
-	return false, nil
+	return true, nil
+}
+
+// withdrawals reads from the log the windows during which the user's party
+// was withdrawn from the talks.
+func withdrawals(ctx context.Context, tx parley.Tx, sc *scope) ([]window, error) {
+	if sc.mine == nil || sc.mine.Kind != parley.KindParty {
+		return nil, nil
+	}
+	evs, err := tx.EventsOfKind(ctx, sc.talks.ID, parley.EventPresenceChanged)
+	if err != nil {
+		return nil, err
+	}
+	var out []window
+	for _, e := range evs {
+		var data parley.PresenceChanged
+		if json.Unmarshal(e.Data, &data) != nil || data.Delegation != sc.mine.ID {
+			continue
+		}
+		switch data.Presence {
+		case parley.PresenceWithdrawn:
+			out = append(out, window{from: e.Seq})
+		case parley.PresenceEngaged:
+			if n := len(out); n > 0 && out[n-1].to == 0 {
+				out[n-1].to = e.Seq
+			}
+		}
+	}
+	return out, nil
 }
 
 // noteRelease records a release when e re-engages the user's own party.
-// What reached its caucus after it withdrew was hidden from this client:
-// up to where this stream began, and then as long as this filter hid it.
 func (f *Filter) noteRelease(sc *scope, e *parley.Event) {
 	var data parley.PresenceChanged
 	if json.Unmarshal(e.Data, &data) != nil || data.Presence != parley.PresenceEngaged || data.Previous == 0 {
 		return
 	}
-	d := sc.mine
-	if d == nil || d.ID != data.Delegation || d.Kind != parley.KindParty {
-		return
-	}
-	room := parley.CaucusRoom(d.Slug)
-	upto := max(min(f.start, e.Seq-1), f.lastHidden[e.Talks+" "+room])
-	if upto > data.Previous {
-		f.release = &release{talks: e.Talks, room: room, after: data.Previous, upto: upto}
+	if d := sc.mine; d != nil && d.ID == data.Delegation && d.Kind == parley.KindParty {
+		f.release = &release{talks: e.Talks, room: parley.CaucusRoom(d.Slug), after: data.Previous, before: e.Seq}
 	}
 }
 
@@ -182,7 +218,7 @@ func (f *Filter) released(ctx context.Context) ([]Delivery, error) {
 		return nil, nil
 	}
 	var out []Delivery
-	for cursor := r.after; cursor < r.upto; {
+	for cursor := r.after; cursor < r.before; {
 		var batch []parley.Event
 		err := f.s.Store.View(ctx, func(tx parley.Tx) error {
 			var err error
@@ -196,7 +232,7 @@ func (f *Filter) released(ctx context.Context) ([]Delivery, error) {
 			break
 		}
 		for _, e := range batch {
-			if e.Seq > r.upto {
+			if e.Seq >= r.before {
 				return out, nil
 			}
 			if e.Talks == r.talks && e.Room == r.room {

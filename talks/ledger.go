@@ -257,8 +257,7 @@ func checkState(tx parley.Tx) eventlog.StateCheck {
 			if err != nil {
 				return err
 			}
-			if got.Room != e.Room || got.Text != m.Text || got.Author != m.Author || got.Delegation != m.Delegation ||
-				got.Disclosure != m.Disclosure || got.EventSeq != e.Seq || got.RoomSeq != m.RoomSeq {
+			if !sameMessage(got, &m, e) {
 				return fmt.Errorf("stored message %s differs from the event that recorded it", m.ID)
 			}
 		case parley.EventRelayRecorded:
@@ -274,10 +273,28 @@ func checkState(tx parley.Tx) eventlog.StateCheck {
 				return fmt.Errorf("relayed message %s recorded by this event is missing", link.Message)
 			}
 			r := got.Relay
-			if r.SourceRoom != link.SourceRoom || r.SourceMessage != link.SourceMessage || r.SourceAuthor != link.SourceAuthor || r.SourceDelegation != link.SourceDelegation {
+			if got.Room != link.Room || r.Mode != link.Mode || r.Attribution != link.Attribution ||
+				r.SourceRoom != link.SourceRoom || r.SourceMessage != link.SourceMessage || r.SourceAuthor != link.SourceAuthor || r.SourceDelegation != link.SourceDelegation {
 				return fmt.Errorf("stored relay of %s differs from the event that recorded it", link.Message)
 			}
 		}
 		return nil
 	}
+}
+
+// sameMessage reports whether a stored message shows what the event that
+// recorded it says: its text, room, numbers, author, disclosure and time,
+// and for a relay how it was passed on and from whom, as its readers see it.
+func sameMessage(got, m *parley.Message, e *parley.Event) bool {
+	if got.Room != e.Room || got.Text != m.Text || got.Author != m.Author || got.Delegation != m.Delegation ||
+		got.Disclosure != m.Disclosure || got.EventSeq != e.Seq || got.RoomSeq != m.RoomSeq || !got.CreatedAt.Equal(m.CreatedAt) {
+		return false
+	}
+	if (got.Relay == nil) != (m.Relay == nil) {
+		return false
+	}
+	if r, w := redact(got, false).Relay, m.Relay; r != nil {
+		return r.Mode == w.Mode && r.Attribution == w.Attribution && r.From == w.From
+	}
+	return true
 }

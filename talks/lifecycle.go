@@ -92,18 +92,18 @@ type NewMember struct {
 	Title string            `json:"title"`
 }
 
-// checkAddMember is the membership rule. Nobody adds themselves. An
-// administrator only seeds the first member of an empty delegation. Engaged
+// checkAddMember is the membership rule. An administrator only seeds the
+// first member of an empty delegation, and only while the talks are being
+// set up (no mediator delegation has a member yet): after that the
+// operator of the channel cannot seat an account of its own in it. Engaged
 // mediators add members to mediator delegations, and the first member of an
 // empty party or observer delegation; later members of a party or observer
 // delegation are added by its own head, so that nobody else can speak in a
-// party's name. Every change is an event all members see.
-func (sc *scope) checkAddMember(d *parley.Delegation, u *parley.User) error {
+// party's name. Every change is an event all members see. (Nobody adds
+// themselves: see AddMember.)
+func (sc *scope) checkAddMember(d *parley.Delegation) error {
 	if err := sc.talks.CheckTerminal(); err != nil {
 		return err
-	}
-	if u.ID == sc.user.ID {
-		return parley.Errorf(parley.EFORBIDDEN, "nobody can add themselves to a delegation")
 	}
 	empty := len(sc.membersOf(d.ID)) == 0
 	switch {
@@ -111,8 +111,10 @@ func (sc *scope) checkAddMember(d *parley.Delegation, u *parley.User) error {
 		return sc.mine.CheckEngaged()
 	case sc.isMediator() && (d.Kind == parley.KindMediator || empty):
 		return sc.mine.CheckEngaged()
-	case sc.user.Admin && sc.mine == nil && empty:
+	case sc.user.Admin && sc.mine == nil && empty && !sc.hasMediatorMember():
 		return nil
+	case sc.user.Admin && sc.mine == nil && empty:
+		return parley.Errorf(parley.EFORBIDDEN, "the talks have mediators now; a mediator seats the first member of %s", d.Name)
 	case sc.user.Admin && sc.mine == nil:
 		return parley.Errorf(parley.EFORBIDDEN, "an administrator only seeds the first member of an empty delegation; %s has members, who add their own", d.Name)
 	case d.Kind == parley.KindMediator:
@@ -140,6 +142,11 @@ func (s *Service) AddMember(ctx context.Context, actor *parley.User, talksID, de
 		if err != nil {
 			return err
 		}
+		// The right to add comes first, so that nobody without it learns
+		// which login names exist.
+		if err := sc.checkAddMember(d); err != nil {
+			return err
+		}
 		u, err := tx.UserByName(ctx, nm.User)
 		if parley.ErrorCode(err) == parley.ENOTFOUND {
 			u, err = tx.UserByID(ctx, nm.User)
@@ -147,8 +154,8 @@ func (s *Service) AddMember(ctx context.Context, actor *parley.User, talksID, de
 		if err != nil {
 			return err
 		}
-		if err := sc.checkAddMember(d, u); err != nil {
-			return err
+		if u.ID == actor.ID {
+			return parley.Errorf(parley.EFORBIDDEN, "nobody can add themselves to a delegation")
 		}
 		for _, x := range sc.members {
 			if x.UserID == u.ID {

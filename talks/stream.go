@@ -33,7 +33,7 @@ func (s *Service) Stream(ctx context.Context, user *parley.User, opts StreamOpti
 		sub, stop := s.Bus.Subscribe()
 		defer func() { stop() }()
 		f := s.NewFilter(user)
-		f.start = opts.After
+		f.stream = true
 		cursor := opts.After
 		send := func(ds []Delivery) bool {
 			for _, d := range ds {

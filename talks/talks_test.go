@@ -163,7 +163,7 @@ func TestManagement(t *testing.T) {
 	code(t, err, parley.ECONFLICT)
 	_, err = e.Talks.AddMember(ctx, e.U("hamas"), e.TalksID, "hamas", talks.NewMember{User: "israel"})
 	code(t, err, parley.ECONFLICT) // already in a delegation of these talks
-	_, err = e.Talks.AddMember(ctx, e.U("qatar"), e.TalksID, "hamas", talks.NewMember{User: "nobody"})
+	_, err = e.Talks.AddMember(ctx, e.U("hamas"), e.TalksID, "hamas", talks.NewMember{User: "nobody"})
 	code(t, err, parley.ENOTFOUND)
 	_, err = e.Talks.AddMember(ctx, e.U("qatar"), e.TalksID, "hamas", talks.NewMember{User: "outsider", Role: "king"})
 	code(t, err, parley.EINVALID)
@@ -362,15 +362,18 @@ func TestMembershipRule(t *testing.T) {
 	if _, err := e.Talks.Messages(ctx, mole, id, "mediators", 0, 0); parley.ErrorCode(err) != parley.ENOTFOUND {
 		t.Fatalf("the operator's account reads the mediators room: %v", err)
 	}
-	t.Run("AdministratorSeedsAnEmptyDelegationAMediatorAdded", func(t *testing.T) {
+	t.Run("AdministratorCannotSeatItsAccountInAMediatorsDelegation", func(t *testing.T) {
 		if _, err := e.Talks.AddDelegation(ctx, e.U("qatar"), id, talks.NewDelegation{Name: "Egypt", Kind: parley.KindMediator}); err != nil {
 			t.Fatal(err)
 		}
-		m, err := e.Talks.AddMember(ctx, op, id, "egypt", talks.NewMember{User: "mole", Role: parley.RoleHead})
+		_, err := e.Talks.AddMember(ctx, op, id, "egypt", talks.NewMember{User: "mole", Role: parley.RoleHead})
+		code(t, err, parley.EFORBIDDEN)
+	})
+	t.Run("MediatorSeatsAndEveryMemberSeesIt", func(t *testing.T) {
+		m, err := e.Talks.AddMember(ctx, e.U("qatar"), id, "egypt", talks.NewMember{User: "outsider", Role: parley.RoleHead})
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Every member learns of it: the event is talks-wide.
 		seen := 0
 		for _, who := range []string{"hamas", "israel", "observer", "envoy"} {
 			f := e.Talks.NewFilter(e.U(who))
@@ -387,11 +390,16 @@ func TestMembershipRule(t *testing.T) {
 		if seen != 4 {
 			t.Fatalf("the new member was shown to %d of 4 members", seen)
 		}
-		_, err = e.Talks.AddMember(ctx, op, id, "egypt", talks.NewMember{User: "outsider"})
-		code(t, err, parley.EFORBIDDEN) // no longer empty
+	})
+	t.Run("LoginNamesCannotBeProbed", func(t *testing.T) {
+		_, exists := e.Talks.AddMember(ctx, e.U("observer"), id, "israel", talks.NewMember{User: "mole"})
+		_, missing := e.Talks.AddMember(ctx, e.U("observer"), id, "israel", talks.NewMember{User: "no-such-login"})
+		if parley.ErrorCode(exists) != parley.EFORBIDDEN || parley.ErrorMessage(exists) != parley.ErrorMessage(missing) {
+			t.Fatalf("an existing and a missing login answer differently: %v / %v", exists, missing)
+		}
 	})
 	t.Run("HeadAddsToOwnParty", func(t *testing.T) {
-		if _, err := e.Talks.AddMember(ctx, e.U("hamas"), id, "hamas", talks.NewMember{User: "outsider"}); err != nil {
+		if _, err := e.Talks.AddMember(ctx, e.U("hamas"), id, "hamas", talks.NewMember{User: "mole"}); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -130,9 +130,14 @@ func (b *bencher) setup(ctx context.Context) error {
 			return err
 		}
 	}
+	// The operator seats the mediator, who seats the party.
 	for _, d := range dels {
+		by := b.mediator
+		if d.kind == parley.KindMediator {
+			by = op
+		}
 		if d.user != "" {
-			if _, err := b.a.talks.AddMember(ctx, op, t.ID, d.slug, talks.NewMember{User: d.user, Role: parley.RoleHead}); err != nil {
+			if _, err := b.a.talks.AddMember(ctx, by, t.ID, d.slug, talks.NewMember{User: d.user, Role: parley.RoleHead}); err != nil {
 				return err
 			}
 		}

@@ -256,6 +256,16 @@ func TestLedgerTamper(t *testing.T) {
 		failParley(t, []string{at(second), "differs from the event that recorded it"}, "export", "--user", "barnea", "--data", d)
 	})
 
+	t.Run("RelayAttributionEdited", func(t *testing.T) {
+		// An anonymous relay made to look attributed: the server would tell
+		// the recipient where the words came from.
+		d := copyData(t, dir)
+		editDB(t, d, func(db *sql.DB) {
+			mustExec(t, db, `UPDATE relays SET attribution = 'attributed', from_delegation = source_delegation WHERE attribution = 'anonymous'`)
+		})
+		check(t, d, "differs from the event that recorded it")
+	})
+
 	t.Run("CanonicalColumnEdited", func(t *testing.T) {
 		d := copyData(t, dir)
 		var forged []byte
