@@ -29,10 +29,12 @@ type Server struct {
 	// event streams are not cut by it.
 	ReadTimeout time.Duration
 
-	mux    *http.ServeMux
-	limits *limiter
-	pages  *pages
-	keys   keys
+	mux *http.ServeMux
+	// patterns lists every route, as registered.
+	patterns []string
+	limits   *limiter
+	pages    *pages
+	keys     keys
 }
 
 // NewServer wires the routes.
@@ -110,6 +112,7 @@ func (s *Server) routes() {
 		{"POST /talks/{id}/relay", s.form(s.relaySubmit)},
 	} {
 		s.mux.HandleFunc(rt.pattern, rt.h)
+		s.patterns = append(s.patterns, rt.pattern)
 	}
 }
 
