@@ -12,6 +12,7 @@ import (
 	"parley"
 	"parley/auth"
 	"parley/ledger"
+	"parley/postgres"
 	"parley/settle"
 	"parley/talks"
 )
@@ -30,7 +31,8 @@ type benchResult struct {
 }
 
 func runBench(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("bench", "[--events N] [--writers K] [--json]")
+	fs := m.newFlagSet("bench", "[--db URL] [--events N] [--writers K] [--json]")
+	db := fs.String("db", "", "PostgreSQL database `URL` to measure on, in a temporary schema dropped at the end (default: SQLite in a temporary directory)")
 	events := fs.Int("events", 2000, "messages to post in each append run")
 	writers := fs.Int("writers", 8, "concurrent writers for the group-commit run")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
@@ -48,7 +50,19 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	defer os.RemoveAll(dir)
 	// The bench accounts are throwaway: hash their passwords cheaply.
 	auth.Argon2 = auth.Params{Time: 1, MemoryKiB: 64, Threads: 1}
-	a, err := openApp(ctx, dir, "parley.bench/ledger", true)
+	d := &deployment{data: dir}
+	if *db != "" {
+		if !postgres.IsDSN(*db) {
+			return fmt.Errorf("--db %q: want a postgres:// or postgresql:// URL", postgres.Redact(*db))
+		}
+		sdsn, drop, err := postgres.TempSchema(ctx, *db, "parley_bench_")
+		if err != nil {
+			return err
+		}
+		defer drop()
+		d.db = sdsn
+	}
+	a, err := d.open(ctx, "parley.bench/ledger", true)
 	if err != nil {
 		return err
 	}
@@ -87,7 +101,11 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	fmt.Fprintf(m.Stdout, "parley bench (%d events per append run, data in a temporary directory, synchronous=FULL)\n\n", *events)
+	engine := "SQLite in a temporary directory, synchronous=FULL"
+	if *db != "" {
+		engine = "PostgreSQL " + postgres.Redact(*db) + ", in a temporary schema"
+	}
+	fmt.Fprintf(m.Stdout, "parley bench (%d events per append run, %s)\n\n", *events, engine)
 	for _, r := range res {
 		line := fmt.Sprintf("%-48s %14.1f %-10s", r.Name, r.Value, r.Unit)
 		if r.Baseline != "" {
