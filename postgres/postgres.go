@@ -105,6 +105,7 @@ func (Dialect) BeginWrite(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 }
 
 // Code reads PostgreSQL's SQLSTATE: 23505 (unique violation) is ECONFLICT;
+// 23503 (foreign key violation) ENOTFOUND;
 // 53100 (disk full) ESTORAGEFULL; lost connections, shutdowns, too many
 // connections, serialization failures and deadlocks EUNAVAILABLE.
 func (Dialect) Code(err error) string {
@@ -113,6 +114,8 @@ func (Dialect) Code(err error) string {
 		switch {
 		case pe.Code == "23505":
 			return parley.ECONFLICT
+		case pe.Code == "23503":
+			return parley.ENOTFOUND
 		case pe.Code == "53100":
 			return parley.ESTORAGEFULL
 		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"), pe.Code == "53300", pe.Code == "40001", pe.Code == "40P01":

@@ -95,7 +95,7 @@ func (Dialect) BeginWrite(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 }
 
 // Code reads SQLite's result code: a uniqueness or primary key violation is
-// ECONFLICT, SQLITE_FULL (a full disk, or the MaxSize cap) ESTORAGEFULL,
+// ECONFLICT, a foreign key violation ENOTFOUND, SQLITE_FULL (a full disk, or the MaxSize cap) ESTORAGEFULL,
 // SQLITE_BUSY or SQLITE_LOCKED past the busy timeout EUNAVAILABLE.
 func (Dialect) Code(err error) string {
 	var se *sqlite.Error
@@ -105,6 +105,8 @@ func (Dialect) Code(err error) string {
 	switch code := se.Code(); {
 	case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		return parley.ECONFLICT
+	case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return parley.ENOTFOUND
 	case code&0xff == sqlite3.SQLITE_FULL:
 		return parley.ESTORAGEFULL
 	case code&0xff == sqlite3.SQLITE_BUSY || code&0xff == sqlite3.SQLITE_LOCKED:

@@ -25,8 +25,9 @@ type Dialect interface {
 	// Rebind turns a query written with ? placeholders into the engine's.
 	Rebind(query string) string
 	// Code returns the parley error code a driver error stands for
-	// (ECONFLICT for a violated uniqueness constraint, ESTORAGEFULL,
-	// EUNAVAILABLE), or "" when it stands for none of them.
+	// (ECONFLICT for a violated uniqueness constraint, ENOTFOUND for a
+	// violated foreign key, ESTORAGEFULL, EUNAVAILABLE), or "" when it
+	// stands for none of them.
 	Code(err error) string
 	// BeginWrite starts a write transaction holding the write lock of the
 	// log, so that writers, on this node or any other, append one at a time.
