@@ -39,6 +39,14 @@ type Dialect interface {
 	Like() string
 }
 
+// Announcer is implemented by a dialect whose engine can tell other nodes
+// that events were committed: Announce runs inside the write transaction
+// that appended events up to lastSeq, so that the announcement is sent if,
+// and when, it commits (PostgreSQL's NOTIFY).
+type Announcer interface {
+	Announce(ctx context.Context, tx *sql.Tx, lastSeq int64) error
+}
+
 // Store is a parley.Store on a database/sql handle.
 type Store struct {
 	db      *sql.DB

@@ -22,6 +22,7 @@ Subcommands:
   ledger-key     print the ledger's verifier key
   ledger-check   recompute the whole ledger tree and compare it with what is stored
   migrate        apply the database migrations (serve also applies them at start)
+  copy           copy a SQLite deployment into an empty PostgreSQL database (--from DIR --to URL)
 
 The database is SQLite in --data DIR, or PostgreSQL with --db URL; the
 ledger key is DIR/ledger.key, or --ledger-key-file FILE.
@@ -37,6 +38,8 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 	}
 	sub := args[0]
 	switch sub {
+	case "copy":
+		return runCopy(ctx, m, args[1:])
 	case "users", "add-user", "token", "ledger-key", "ledger-check", "migrate":
 	default:
 		fmt.Fprintf(m.Stderr, "parley admin: unknown subcommand %q\n\n%s", sub, adminUsage)

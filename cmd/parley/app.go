@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -42,6 +43,8 @@ type deployment struct {
 	keyFile string
 	// maxSize caps a SQLite database, in bytes (0: no cap).
 	maxSize int64
+	// log receives what runs in the background reports (nil: nothing).
+	log *slog.Logger
 }
 
 // deploymentFlags adds --data, --db and --ledger-key-file to fs.
@@ -96,9 +99,11 @@ func (d *deployment) openStore(ctx context.Context, create bool) (*sqlstore.Stor
 type app struct {
 	store  *sqlstore.Store
 	signer *ledger.Signer
-	bus    *talks.Bus
+	bus    parley.EventBus
 	talks  *talks.Service
 	auth   *auth.Service
+	// stop stops what runs beside the store (the PostgreSQL bus).
+	stop func() error
 }
 
 // openApp opens (creating when create is set) the SQLite deployment in the
@@ -156,10 +161,21 @@ func (d *deployment) openServices(ctx context.Context, store *sqlstore.Store, or
 		return nil, err
 	}
 	store.Seal = eventlog.Sealer(signer)
-	bus := talks.NewBus()
-	ts := talks.New(store, bus)
-	ts.VerifierKey = signer.VerifierKey()
-	return &app{store: store, signer: signer, bus: bus, talks: ts, auth: auth.New(store)}, nil
+	a := &app{store: store, signer: signer, bus: talks.NewBus()}
+	if d.db != "" {
+		// Several nodes may share the database: events committed on any
+		// of them reach this node's streams.
+		pb := postgres.NewBus(store, d.db, a.bus)
+		pb.Log = d.log
+		if err := pb.Start(ctx); err != nil {
+			return nil, err
+		}
+		a.bus, a.stop = pb, pb.Close
+	}
+	a.talks = talks.New(store, a.bus)
+	a.talks.VerifierKey = signer.VerifierKey()
+	a.auth = auth.New(store)
+	return a, nil
 }
 
 // bindKey records the signer's verifier key in the database the first
@@ -183,4 +199,10 @@ func bindKey(ctx context.Context, store *sqlstore.Store, signer *ledger.Signer, 
 	return nil
 }
 
-func (a *app) Close() error { return a.store.Close() }
+// Close stops the bus and closes the store.
+func (a *app) Close() error {
+	if a.stop != nil {
+		a.stop()
+	}
+	return a.store.Close()
+}

@@ -33,6 +33,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stderr, "parley serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
+	d.log = slog.New(slog.NewTextHandler(m.Stderr, nil))
 	a, err := d.open(ctx, *origin, true)
 	if err != nil {
 		return err
@@ -49,7 +50,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	srv := parleyhttp.NewServer(a.talks, a.auth)
 	srv.SecureCookies = *secure
-	srv.Log = slog.New(slog.NewTextHandler(m.Stderr, nil))
+	srv.Log = d.log
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), d.where(), a.signer.Origin())
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stdout, "parley stopped")
