@@ -140,7 +140,7 @@ func (s *Server) device(r *http.Request, name string) (string, bool) {
 // device cookies.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, name, password string) (*parley.User, error) {
 	tooMany := parley.Errorf(parley.ERATELIMIT, "too many sign-in attempts; wait a little")
-	if !s.limits.allow("addr " + clientAddr(r)) {
+	if !s.limits.allow("addr " + s.clientAddr(r)) {
 		return nil, tooMany
 	}
 	dev, known := s.device(r, name)

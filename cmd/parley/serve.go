@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 
 	parleyhttp "parley/http"
 	"parley/scenario"
@@ -19,12 +20,25 @@ func init() {
 const demoPassword = "parley-demo-2024"
 
 func runServe(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES]")
+	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES] [--trusted-proxy CIDR]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	d := deploymentFlags(fs)
 	demo := fs.Bool("demo", false, "load the seed scenario (once) and print its logins")
 	origin := fs.String("origin", "", "ledger origin naming this deployment, fixed at first start (default \""+defaultOrigin+"\")")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (when served over TLS)")
+	var proxies []netip.Prefix
+	fs.Func("trusted-proxy", "a reverse proxy's address or `CIDR` (repeatable): sign-in limits then count the client address it sends in X-Forwarded-For", func(v string) error {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, err2 := netip.ParseAddr(v)
+			if err2 != nil {
+				return err
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		proxies = append(proxies, p)
+		return nil
+	})
 	fs.Int64Var(&d.maxSize, "max-db-size", 0, "cap the SQLite database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -50,6 +64,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	srv := parleyhttp.NewServer(a.talks, a.auth)
 	srv.SecureCookies = *secure
+	srv.TrustedProxies = proxies
 	srv.Log = d.log
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), d.where(), a.signer.Origin())
 	err = srv.Serve(ctx, ln)
