@@ -34,7 +34,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("bench", "[--db URL] [--events N] [--writers K] [--json]")
 	db := fs.String("db", "", "PostgreSQL database `URL` to measure on, in a temporary schema dropped at the end (default: SQLite in a temporary directory)")
 	events := fs.Int("events", 2000, "messages to post in each append run")
-	writers := fs.Int("writers", 8, "concurrent writers for the group-commit run")
+	writers := fs.Int("writers", 8, "concurrent writers for the group-commit runs (on one node, then split between two)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -72,16 +72,30 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	var res []benchResult
-	seq, err := b.appendRun(ctx, *events, 1)
+	one := []*talks.Service{a.talks}
+	seq, err := b.appendRun(ctx, *events, 1, one)
 	if err != nil {
 		return err
 	}
 	res = append(res, benchResult{Name: "post, 1 writer (durable commit each)", Value: seq, Unit: "events/s"})
-	par, err := b.appendRun(ctx, *events, *writers)
+	par, err := b.appendRun(ctx, *events, *writers, one)
 	if err != nil {
 		return err
 	}
 	res = append(res, benchResult{Name: fmt.Sprintf("post, %d writers (group commit)", *writers), Value: par, Unit: "events/s", Baseline: "post, 1 writer", Ratio: par / seq})
+	// A second node on the same database (another store, bus and service,
+	// as a second parley serve process would have): the writers are split
+	// between the nodes, which take turns at the log's write lock.
+	a2, err := d.open(ctx, "", false)
+	if err != nil {
+		return err
+	}
+	defer a2.Close()
+	two, err := b.appendRun(ctx, *events, *writers, []*talks.Service{a.talks, a2.talks})
+	if err != nil {
+		return err
+	}
+	res = append(res, benchResult{Name: fmt.Sprintf("post, 2 nodes × %d writers", max(*writers/2, 1)), Value: two, Unit: "events/s", Baseline: "1 node", Ratio: two / par})
 	reads, err := b.readRun(ctx, 2*time.Second)
 	if err != nil {
 		return err
@@ -159,8 +173,9 @@ func (b *bencher) setup(ctx context.Context) error {
 }
 
 // appendRun posts n messages from k goroutines through the whole command
-// path and returns events per second.
-func (b *bencher) appendRun(ctx context.Context, n, k int) (float64, error) {
+// path of the nodes' services (writer w on node w mod len(nodes)) and
+// returns events per second.
+func (b *bencher) appendRun(ctx context.Context, n, k int, nodes []*talks.Service) (float64, error) {
 	var wg sync.WaitGroup
 	errc := make(chan error, k)
 	start := time.Now()
@@ -173,7 +188,7 @@ func (b *bencher) appendRun(ctx context.Context, n, k int) (float64, error) {
 				if i%2 == 1 {
 					user, room = b.mediator, "caucus:other"
 				}
-				if _, err := b.a.talks.Post(ctx, user, b.talksID, room, talks.NewMessage{Text: fmt.Sprintf("message %d", i)}); err != nil {
+				if _, err := nodes[w%len(nodes)].Post(ctx, user, b.talksID, room, talks.NewMessage{Text: fmt.Sprintf("message %d", i)}); err != nil {
 					errc <- err
 					return
 				}

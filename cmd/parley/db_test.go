@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -228,4 +229,35 @@ func dump(t *testing.T, db *sql.DB, q string) [][]any {
 		out = append(out, vals)
 	}
 	return out
+}
+
+// TestBenchPostgres: bench measures the same figures on PostgreSQL, in a
+// schema of its own that it drops at the end.
+func TestBenchPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bench runs real workloads; skipped with -short")
+	}
+	db := pgtest.Schema(t)
+	out, errs, code := cliRun(t, "bench", "--db", db, "--events", "40", "--writers", "4", "--json")
+	if code != 0 {
+		t.Fatalf("bench: %d %s", code, errs)
+	}
+	var res []benchResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 9 {
+		t.Fatalf("bench output: %v\n%s", err, out)
+	}
+	for _, r := range res {
+		if r.Value <= 0 {
+			t.Errorf("%s: %v %s", r.Name, r.Value, r.Unit)
+		}
+	}
+	admin, err := sql.Open("pgx", pgtest.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var left int
+	if err := admin.QueryRow(`SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'parley_bench_%'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d bench schemas left behind (%v)", left, err)
+	}
 }

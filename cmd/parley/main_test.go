@@ -197,7 +197,7 @@ func TestBench(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("bench output: %v\n%s", err, out)
 	}
-	if len(res) != 8 {
+	if len(res) != 9 {
 		t.Fatalf("%d results", len(res))
 	}
 	for _, r := range res {
