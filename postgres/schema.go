@@ -22,7 +22,7 @@ func WithSchema(dsn, schema string) (string, error) {
 	}
 	u, err := url.Parse(dsn)
 	if err != nil || !IsDSN(dsn) {
-		return "", fmt.Errorf("postgres: %q is not a postgres:// URL", redact(dsn))
+		return "", fmt.Errorf("postgres: %q is not a postgres:// URL", Redact(dsn))
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
@@ -58,8 +58,9 @@ func TempSchema(ctx context.Context, dsn, prefix string) (string, func() error, 
 	return sdsn, drop, nil
 }
 
-// redact hides the password of a DSN in messages.
-func redact(dsn string) string {
+// Redact returns dsn with its password, if any, replaced, for messages and
+// logs.
+func Redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil || u.User == nil {
 		return dsn
@@ -69,7 +70,3 @@ func redact(dsn string) string {
 	}
 	return u.String()
 }
-
-// Redact returns dsn with its password, if any, replaced, for messages and
-// logs.
-func Redact(dsn string) string { return redact(dsn) }

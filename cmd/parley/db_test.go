@@ -19,6 +19,10 @@ import (
 	"parley/sqlite"
 )
 
+// The tests choose their database with --data and --db; a PARLEY_DB in
+// the environment (the --db default) must not redirect them.
+func init() { os.Unsetenv("PARLEY_DB") }
+
 // TestPostgresCommands: every command that opens a deployment works on
 // PostgreSQL with --db, the ledger key in a data directory or in a file of
 // its own.
