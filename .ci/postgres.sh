@@ -4,7 +4,8 @@
 #   export PARLEY_TEST_POSTGRES=$(.ci/postgres.sh start)
 # The cluster lives in a temporary directory owned by the postgres user
 # (the server refuses to run as root). If initdb is missing, Debian's
-# postgresql package is installed first.
+# postgresql package is installed first. The cluster's directory is written
+# to $PARLEY_PG_DIRFILE (default /tmp/parley-pg.last) for `stop`.
 set -euo pipefail
 
 find_bin() {
@@ -39,10 +40,10 @@ start)
 	as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
 		-o "-k $dir -c listen_addresses=127.0.0.1 -p $port -c fsync=on -c max_connections=300" start >/dev/null
 	echo "postgres://parley@127.0.0.1:$port/postgres?sslmode=disable"
-	echo "$dir" > /tmp/parley-pg.last
+	echo "$dir" > "${PARLEY_PG_DIRFILE:-/tmp/parley-pg.last}"
 	;;
 stop)
-	dir=${2:-$(cat /tmp/parley-pg.last)}
+	dir=${2:-$(cat "${PARLEY_PG_DIRFILE:-/tmp/parley-pg.last}")}
 	bin=$(find_bin)
 	as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null || true
 	rm -rf "$dir"

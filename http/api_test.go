@@ -212,11 +212,7 @@ func TestEventStreamResume(t *testing.T) {
 
 func TestEventStreamLaggingSubscriberCatchesUp(t *testing.T) {
 	e := newEnv(t)
-	last, err := e.Talks.LastSeq(ctx())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := e.openStream(t, "qatar", last, "")
+	s := e.openStream(t, "qatar", e.lastSeq(t), "")
 	// More events than a subscriber buffer holds, posted directly so the
 	// stream falls behind and is cut off from the bus.
 	const n = 600
@@ -294,8 +290,7 @@ func TestCookieLoginAndCSRF(t *testing.T) {
 // withdrawn gets the messages held for it when it re-engages, once.
 func TestEventStreamReleasesHeldMessages(t *testing.T) {
 	e := newEnv(t)
-	s := e.openStream(t, "hamas", -1, "")
-	s.collect(150 * time.Millisecond)
+	s := e.openStream(t, "hamas", e.lastSeq(t), "")
 	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "away"})
 	e.must(t, 201, "qatar", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "held one"})
 	e.must(t, 201, "envoy", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "held two"})

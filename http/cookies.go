@@ -150,7 +150,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, name, password st
 		if !s.limits.allow("device " + dev) {
 			return nil, tooMany
 		}
-	case !s.limits.allow("addr " + clientAddr(r)):
+	case !s.limits.allow("addr " + s.clientAddr(r)):
 		return nil, tooMany
 	case parley.ValidSlug(name):
 		// Only names that can exist get a bucket: what is kept is bounded.

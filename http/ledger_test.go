@@ -317,8 +317,7 @@ func TestLedgerBundle(t *testing.T) {
 // it has sent and catches up from the store when an event arrives early.
 func TestEventStreamUnderGroupCommit(t *testing.T) {
 	e := newEnv(t)
-	s := e.openStream(t, "qatar", -1, "?talks="+e.TalksID)
-	s.collect(200 * time.Millisecond) // history
+	s := e.openStream(t, "qatar", e.lastSeq(t), "?talks="+e.TalksID)
 	const writers, each = 6, 8
 	who := []struct{ user, room string }{{"israel", "caucus:israel"}, {"hamas", "caucus:hamas"}, {"qatar", "mediators"}, {"envoy", "mediators"}, {"israel2", "caucus:israel"}, {"qatar", "briefing"}}
 	var (

@@ -3,6 +3,8 @@ package http
 import (
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,11 +60,42 @@ func (l *limiter) allow(key string) bool {
 	return lim.Allow()
 }
 
-// clientAddr is the address a request came from.
-func clientAddr(r *http.Request) string {
+// clientAddr is the address a request came from. Behind reverse proxies
+// listed in TrustedProxies, it is the nearest address in X-Forwarded-For
+// that is not one of them; a client elsewhere cannot choose its address by
+// sending that header.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !s.trusted(host) {
+		return host
+	}
+	fwd := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(fwd) - 1; i >= 0; i-- {
+		a := strings.TrimSpace(fwd[i])
+		if _, err := netip.ParseAddr(a); err != nil {
+			break
+		}
+		if !s.trusted(a) {
+			return a
+		}
+		host = a
 	}
 	return host
+}
+
+// trusted reports whether addr is one of the TrustedProxies.
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }

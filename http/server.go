@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,6 +29,10 @@ type Server struct {
 	// ReadTimeout bounds reading a whole request (headers and body); open
 	// event streams are not cut by it.
 	ReadTimeout time.Duration
+	// TrustedProxies are the reverse proxies in front of the server: for a
+	// request from one of them, sign-in limits count the client address
+	// it puts in X-Forwarded-For.
+	TrustedProxies []netip.Prefix
 
 	mux *http.ServeMux
 	// patterns lists every route, as registered.

@@ -110,7 +110,13 @@ func LoadSigner(path string) (*Signer, error) {
 // origin is an error, since changing the origin would orphan every
 // checkpoint already handed out; origin "" accepts the existing key's.
 func LoadOrCreateSigner(dir, origin string) (*Signer, error) {
-	path := filepath.Join(dir, KeyFile)
+	return LoadOrCreateSignerFile(filepath.Join(dir, KeyFile), origin)
+}
+
+// LoadOrCreateSignerFile is LoadOrCreateSigner for a key file at path,
+// which several nodes of one deployment may share.
+func LoadOrCreateSignerFile(path, origin string) (*Signer, error) {
+	dir := filepath.Dir(path)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if err := CheckOrigin(origin); err != nil {
 			return nil, err

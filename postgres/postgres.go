@@ -104,9 +104,18 @@ func (Dialect) BeginWrite(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 	return tx, nil
 }
 
+// Announce sends a notification on the schema's channel (see Channel),
+// carrying lastSeq: PostgreSQL delivers it to every listening node when
+// the transaction commits, and never if it rolls back.
+func (Dialect) Announce(ctx context.Context, tx *sql.Tx, lastSeq int64) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_notify('parley:' || current_schema(), $1)`, strconv.FormatInt(lastSeq, 10))
+	return err
+}
+
 // Code reads PostgreSQL's SQLSTATE: 23505 (unique violation) is ECONFLICT;
-// 53100 (disk full) ESTORAGEFULL; 22021 and 22P05 (input that is not valid
-// text) EINVALID; lost connections, shutdowns, too many
+// 23503 (foreign key violation) ENOTFOUND; 53100 (disk full) ESTORAGEFULL;
+// 22021 and 22P05 (input that is not valid text) EINVALID; lost
+// connections, shutdowns, too many
 // connections, serialization failures and deadlocks EUNAVAILABLE.
 func (Dialect) Code(err error) string {
 	var pe *pgconn.PgError
@@ -114,6 +123,8 @@ func (Dialect) Code(err error) string {
 		switch {
 		case pe.Code == "23505":
 			return parley.ECONFLICT
+		case pe.Code == "23503":
+			return parley.ENOTFOUND
 		case pe.Code == "53100":
 			return parley.ESTORAGEFULL
 		case pe.Code == "22021", pe.Code == "22P05":
@@ -128,4 +139,54 @@ func (Dialect) Code(err error) string {
 		return parley.EUNAVAILABLE
 	}
 	return ""
+}
+
+// Tables lists the schema's tables with their columns and the tables their
+// foreign keys refer to (for sqlstore.Copy).
+func (Dialect) Tables(ctx context.Context, db *sql.DB) ([]sqlstore.Table, error) {
+	rows, err := db.QueryContext(ctx, `SELECT c.table_name, c.column_name, c.data_type
+		FROM information_schema.columns c JOIN information_schema.tables t
+		ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+		WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
+		ORDER BY c.table_name, c.ordinal_position`)
+	if err != nil {
+		return nil, err
+	}
+	var out []sqlstore.Table
+	index := map[string]int{}
+	for rows.Next() {
+		var table, col, typ string
+		if err := rows.Scan(&table, &col, &typ); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		i, ok := index[table]
+		if !ok {
+			i = len(out)
+			index[table] = i
+			out = append(out, sqlstore.Table{Name: table})
+		}
+		out[i].Columns = append(out[i].Columns, sqlstore.Column{Name: col, Binary: typ == "bytea"})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = db.QueryContext(ctx, `SELECT DISTINCT c.relname, f.relname FROM pg_constraint k
+		JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid
+		WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, ref string
+		if err := rows.Scan(&table, &ref); err != nil {
+			return nil, err
+		}
+		if i, ok := index[table]; ok {
+			out[i].Refs = append(out[i].Refs, ref)
+		}
+	}
+	return out, rows.Err()
 }

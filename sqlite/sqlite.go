@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -118,7 +119,7 @@ func (Dialect) BeginWrite(ctx context.Context, db *sql.DB) (*sql.Tx, error) {
 }
 
 // Code reads SQLite's result code: a uniqueness or primary key violation is
-// ECONFLICT, SQLITE_FULL (a full disk, or the MaxSize cap) ESTORAGEFULL,
+// ECONFLICT, a foreign key violation ENOTFOUND, SQLITE_FULL (a full disk, or the MaxSize cap) ESTORAGEFULL,
 // SQLITE_BUSY or SQLITE_LOCKED past the busy timeout EUNAVAILABLE.
 func (Dialect) Code(err error) string {
 	var se *sqlite.Error
@@ -128,10 +129,66 @@ func (Dialect) Code(err error) string {
 	switch code := se.Code(); {
 	case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		return parley.ECONFLICT
+	case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return parley.ENOTFOUND
 	case code&0xff == sqlite3.SQLITE_FULL:
 		return parley.ESTORAGEFULL
 	case code&0xff == sqlite3.SQLITE_BUSY || code&0xff == sqlite3.SQLITE_LOCKED:
 		return parley.EUNAVAILABLE
 	}
 	return ""
+}
+
+// Tables lists the database's tables with their columns and the tables
+// their foreign keys refer to (for sqlstore.Copy).
+func (Dialect) Tables(ctx context.Context, db *sql.DB) ([]sqlstore.Table, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []sqlstore.Table
+	for _, n := range names {
+		t := sqlstore.Table{Name: n}
+		rows, err := db.QueryContext(ctx, `SELECT name, type FROM pragma_table_info(?) ORDER BY cid`, n)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c, typ string
+			if err := rows.Scan(&c, &typ); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			t.Columns = append(t.Columns, sqlstore.Column{Name: c, Binary: strings.Contains(strings.ToUpper(typ), "BLOB")})
+		}
+		rows.Close()
+		rows, err = db.QueryContext(ctx, `SELECT DISTINCT "table" FROM pragma_foreign_key_list(?)`, n)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			t.Refs = append(t.Refs, r)
+		}
+		rows.Close()
+		out = append(out, t)
+	}
+	return out, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // mustOpen opens a store on a fresh file.
-func mustOpen(t *testing.T) *sqlite.Store {
+func mustOpen(t testing.TB) *sqlite.Store {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {

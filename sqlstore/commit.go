@@ -126,16 +126,23 @@ func (s *Store) commit(batch []*request) error {
 		return s.formatError(err, "begin")
 	}
 	defer sqlTx.Rollback()
-	appended := false
+	var last int64
 	for _, r := range batch {
 		if err := s.run(ctx, sqlTx, r); err != nil {
 			return err
 		}
-		appended = appended || len(r.events) > 0
+		for _, e := range r.events {
+			last = max(last, e.Seq)
+		}
 	}
-	if appended && s.Seal != nil {
+	if last > 0 && s.Seal != nil {
 		if err := s.Seal(ctx, &Tx{tx: sqlTx, d: s.dialect, shared: true}); err != nil {
 			return err
+		}
+	}
+	if a, ok := s.dialect.(Announcer); ok && last > 0 {
+		if err := a.Announce(ctx, sqlTx, last); err != nil {
+			return s.formatError(err, "announce")
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {

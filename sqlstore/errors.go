@@ -10,7 +10,8 @@ import (
 
 // formatError turns a driver error into parley's codes by what the dialect
 // reads from the driver's error code, never from its message: a violated
-// uniqueness constraint is ECONFLICT, a full disk ESTORAGEFULL, a database
+// foreign key (a row referring to one that does not exist) is ENOTFOUND, a
+// violated uniqueness constraint is ECONFLICT, a full disk ESTORAGEFULL, a database
 // locked or unreachable EUNAVAILABLE. Anything else stays an internal error
 // wrapped with what was being done. nil stays nil.
 func formatError(d Dialect, err error, what string) error {
@@ -22,6 +23,8 @@ func formatError(d Dialect, err error, what string) error {
 		return err
 	}
 	switch d.Code(err) {
+	case parley.ENOTFOUND:
+		return parley.Errorf(parley.ENOTFOUND, "%s: it refers to something that does not exist", what)
 	case parley.ECONFLICT:
 		return parley.Errorf(parley.ECONFLICT, "%s: it already exists", what)
 	case parley.ESTORAGEFULL:

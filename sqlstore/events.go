@@ -24,12 +24,18 @@ func (t *Tx) InsertEntry(ctx context.Context, le *parley.LedgerEntry) error {
 	return nil
 }
 
-// InsertHashes stores tree hashes at consecutive stored-hash indexes.
+// InsertHashes stores tree hashes at consecutive stored-hash indexes, in
+// one statement (an append adds one to about forty).
 func (t *Tx) InsertHashes(ctx context.Context, first int64, hashes []tlog.Hash) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	vals := make([]any, 0, 2*len(hashes))
 	for i, h := range hashes {
-		if _, err := t.exec(ctx, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`, first+int64(i), h[:]); err != nil {
-			return t.formatError(err, "insert hash")
-		}
+		vals = append(vals, first+int64(i), h[:])
+	}
+	if _, err := t.exec(ctx, `INSERT INTO ledger_hashes (idx, hash) VALUES (?, ?)`+strings.Repeat(`, (?, ?)`, len(hashes)-1), vals...); err != nil {
+		return t.formatError(err, "insert hash")
 	}
 	return nil
 }

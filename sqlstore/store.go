@@ -25,8 +25,9 @@ type Dialect interface {
 	// Rebind turns a query written with ? placeholders into the engine's.
 	Rebind(query string) string
 	// Code returns the parley error code a driver error stands for
-	// (ECONFLICT for a violated uniqueness constraint, ESTORAGEFULL,
-	// EUNAVAILABLE), or "" when it stands for none of them.
+	// (ECONFLICT for a violated uniqueness constraint, ENOTFOUND for a
+	// violated foreign key, ESTORAGEFULL, EUNAVAILABLE), or "" when it
+	// stands for none of them.
 	Code(err error) string
 	// BeginWrite starts a write transaction holding the write lock of the
 	// log, so that writers, on this node or any other, append one at a time.
@@ -36,6 +37,14 @@ type Dialect interface {
 	ReadOptions() *sql.TxOptions
 	// Like is the operator that matches text case-insensitively.
 	Like() string
+}
+
+// Announcer is implemented by a dialect whose engine can tell other nodes
+// that events were committed: Announce runs inside the write transaction
+// that appended events up to lastSeq, so that the announcement is sent if,
+// and when, it commits (PostgreSQL's NOTIFY).
+type Announcer interface {
+	Announce(ctx context.Context, tx *sql.Tx, lastSeq int64) error
 }
 
 // Store is a parley.Store on a database/sql handle.
@@ -54,6 +63,8 @@ type Store struct {
 	busy bool
 	// maxBatch bounds the calls per transaction; 0 means no bound.
 	maxBatch int
+	// applied lists the migrations this Open applied.
+	applied []string
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -77,6 +88,28 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Dialect returns the engine's dialect.
 func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Applied lists the migrations that opening this store applied, oldest
+// first; none when the database was up to date.
+func (s *Store) Applied() []string { return s.applied }
+
+// Migrations lists every migration the database has had, oldest first.
+func (s *Store) Migrations(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	if err != nil {
+		return nil, s.formatError(err, "migrations")
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, s.formatError(err, "migrations")
+		}
+		out = append(out, n)
+	}
+	return out, s.formatError(rows.Err(), "migrations")
+}
 
 func (s *Store) migrate(ctx context.Context, migrations fs.FS, dir string) error {
 	name := s.dialect.Name()
@@ -122,7 +155,11 @@ func (s *Store) migrateFile(ctx context.Context, migrations fs.FS, file string) 
 	if _, err := tx.ExecContext(ctx, s.dialect.Rebind(`INSERT INTO migrations (name) VALUES (?)`), base); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.applied = append(s.applied, base)
+	return nil
 }
 
 // View runs fn in a read-only transaction.

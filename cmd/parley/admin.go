@@ -13,7 +13,7 @@ func init() {
 	register("admin", "administer a data directory: users, tokens, ledger key and check", runAdmin)
 }
 
-const adminUsage = `Usage: parley admin SUBCOMMAND --data DIR [flags]
+const adminUsage = `Usage: parley admin SUBCOMMAND [--data DIR | --db URL] [flags]
 
 Subcommands:
   users          list users and their delegations
@@ -21,6 +21,11 @@ Subcommands:
   token          print a new bearer token for --user NAME
   ledger-key     print the ledger's verifier key
   ledger-check   recompute the whole ledger tree and compare it with what is stored
+  migrate        apply the database migrations (serve also applies them at start)
+  copy           copy a SQLite deployment into an empty PostgreSQL database (--from DIR --to URL)
+
+The database is SQLite in --data DIR, or PostgreSQL with --db URL; the
+ledger key is DIR/ledger.key, or --ledger-key-file FILE.
 `
 
 func runAdmin(ctx context.Context, m *Main, args []string) error {
@@ -32,22 +37,31 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		return nil
 	}
 	sub := args[0]
-	fs := m.newFlagSet("admin "+sub, "--data DIR [flags]")
-	data := fs.String("data", "./parley-data", "data directory")
-	user := fs.String("user", "", "user name")
-	display := fs.String("display", "", "display name (add-user)")
-	password := fs.String("password", "", "password (add-user)")
-	admin := fs.Bool("admin", false, "make the user an administrator (add-user)")
 	switch sub {
-	case "users", "add-user", "token", "ledger-key", "ledger-check":
+	case "copy":
+		return runCopy(ctx, m, args[1:])
+	case "users", "add-user", "token", "ledger-key", "ledger-check", "migrate":
 	default:
 		fmt.Fprintf(m.Stderr, "parley admin: unknown subcommand %q\n\n%s", sub, adminUsage)
 		return errUsage
 	}
+	fs := m.newFlagSet("admin "+sub, "[--data DIR | --db URL] [--ledger-key-file FILE] [flags]")
+	d := deploymentFlags(fs)
+	user := fs.String("user", "", "user name")
+	display := fs.String("display", "", "display name (add-user)")
+	password := fs.String("password", "", "password (add-user)")
+	admin := fs.Bool("admin", false, "make the user an administrator (add-user)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *data, "", false)
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "parley admin %s: unexpected argument %q\n", sub, fs.Arg(0))
+		return errUsage
+	}
+	if sub == "migrate" {
+		return adminMigrate(ctx, m, d)
+	}
+	a, err := d.open(ctx, "", false)
 	if err != nil {
 		return err
 	}
@@ -127,5 +141,23 @@ func ledgerCheck(ctx context.Context, m *Main, a *app) error {
 		return &exitError{code: 1, err: err}
 	}
 	fmt.Fprintf(m.Stdout, "ledger ok: %d events, every leaf and tree hash recomputed, every message matches its event\n", size)
+	return nil
+}
+
+// adminMigrate applies the migrations the database lacks and lists them.
+func adminMigrate(ctx context.Context, m *Main, d *deployment) error {
+	store, err := d.openStore(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	all, err := store.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range store.Applied() {
+		fmt.Fprintf(m.Stdout, "applied %s\n", name)
+	}
+	fmt.Fprintf(m.Stdout, "%s is up to date: %d migrations, the last %s\n", d.where(), len(all), all[len(all)-1])
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"parley"
 	"parley/auth"
 	"parley/ledger"
+	"parley/postgres"
 	"parley/settle"
 	"parley/talks"
 )
@@ -30,9 +31,10 @@ type benchResult struct {
 }
 
 func runBench(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("bench", "[--events N] [--writers K] [--json]")
+	fs := m.newFlagSet("bench", "[--db URL] [--events N] [--writers K] [--json]")
+	db := fs.String("db", "", "PostgreSQL database `URL` to measure on, in a temporary schema dropped at the end (default: SQLite in a temporary directory)")
 	events := fs.Int("events", 2000, "messages to post in each append run")
-	writers := fs.Int("writers", 8, "concurrent writers for the group-commit run")
+	writers := fs.Int("writers", 8, "concurrent writers for the group-commit runs (on one node, then split between two)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -48,7 +50,19 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	defer os.RemoveAll(dir)
 	// The bench accounts are throwaway: hash their passwords cheaply.
 	auth.Argon2 = auth.Params{Time: 1, MemoryKiB: 64, Threads: 1}
-	a, err := openApp(ctx, dir, "parley.bench/ledger", true)
+	d := &deployment{data: dir}
+	if *db != "" {
+		if !postgres.IsDSN(*db) {
+			return fmt.Errorf("--db %q: want a postgres:// or postgresql:// URL", postgres.Redact(*db))
+		}
+		sdsn, drop, err := postgres.TempSchema(ctx, *db, "parley_bench_")
+		if err != nil {
+			return err
+		}
+		defer drop()
+		d.db = sdsn
+	}
+	a, err := d.open(ctx, "parley.bench/ledger", true)
 	if err != nil {
 		return err
 	}
@@ -58,16 +72,30 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	var res []benchResult
-	seq, err := b.appendRun(ctx, *events, 1)
+	one := []*talks.Service{a.talks}
+	seq, err := b.appendRun(ctx, *events, 1, one)
 	if err != nil {
 		return err
 	}
 	res = append(res, benchResult{Name: "post, 1 writer (durable commit each)", Value: seq, Unit: "events/s"})
-	par, err := b.appendRun(ctx, *events, *writers)
+	par, err := b.appendRun(ctx, *events, *writers, one)
 	if err != nil {
 		return err
 	}
 	res = append(res, benchResult{Name: fmt.Sprintf("post, %d writers (group commit)", *writers), Value: par, Unit: "events/s", Baseline: "post, 1 writer", Ratio: par / seq})
+	// A second node on the same database (another store, bus and service,
+	// as a second parley serve process would have): the writers are split
+	// between the nodes, which take turns at the log's write lock.
+	a2, err := d.open(ctx, "", false)
+	if err != nil {
+		return err
+	}
+	defer a2.Close()
+	two, err := b.appendRun(ctx, *events, *writers, []*talks.Service{a.talks, a2.talks})
+	if err != nil {
+		return err
+	}
+	res = append(res, benchResult{Name: fmt.Sprintf("post, 2 nodes × %d writers", max(*writers/2, 1)), Value: two, Unit: "events/s", Baseline: "1 node", Ratio: two / par})
 	reads, err := b.readRun(ctx, 2*time.Second)
 	if err != nil {
 		return err
@@ -87,7 +115,11 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	fmt.Fprintf(m.Stdout, "parley bench (%d events per append run, data in a temporary directory, synchronous=FULL)\n\n", *events)
+	engine := "SQLite in a temporary directory, synchronous=FULL"
+	if *db != "" {
+		engine = "PostgreSQL " + postgres.Redact(*db) + ", in a temporary schema"
+	}
+	fmt.Fprintf(m.Stdout, "parley bench (%d events per append run, %s)\n\n", *events, engine)
 	for _, r := range res {
 		line := fmt.Sprintf("%-48s %14.1f %-10s", r.Name, r.Value, r.Unit)
 		if r.Baseline != "" {
@@ -146,8 +178,9 @@ func (b *bencher) setup(ctx context.Context) error {
 }
 
 // appendRun posts n messages from k goroutines through the whole command
-// path and returns events per second.
-func (b *bencher) appendRun(ctx context.Context, n, k int) (float64, error) {
+// path of the nodes' services (writer w on node w mod len(nodes)) and
+// returns events per second.
+func (b *bencher) appendRun(ctx context.Context, n, k int, nodes []*talks.Service) (float64, error) {
 	var wg sync.WaitGroup
 	errc := make(chan error, k)
 	start := time.Now()
@@ -160,7 +193,7 @@ func (b *bencher) appendRun(ctx context.Context, n, k int) (float64, error) {
 				if i%2 == 1 {
 					user, room = b.mediator, "caucus:other"
 				}
-				if _, err := b.a.talks.Post(ctx, user, b.talksID, room, talks.NewMessage{Text: fmt.Sprintf("message %d", i)}); err != nil {
+				if _, err := nodes[w%len(nodes)].Post(ctx, user, b.talksID, room, talks.NewMessage{Text: fmt.Sprintf("message %d", i)}); err != nil {
 					errc <- err
 					return
 				}

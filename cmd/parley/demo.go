@@ -10,8 +10,8 @@ func init() {
 }
 
 func runDemo(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("demo", "[--data DIR]")
-	data := fs.String("data", "./parley-data", "data directory")
+	fs := m.newFlagSet("demo", "[--data DIR] [--db URL] [--ledger-key-file FILE]")
+	d := deploymentFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -19,7 +19,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stderr, "parley demo: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	a, err := openApp(ctx, *data, "", true)
+	a, err := d.open(ctx, "", true)
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,8 @@ func init() {
 }
 
 func runExport(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("export", "--user NAME [--data DIR] > bundle.json")
-	data := fs.String("data", "./parley-data", "data directory")
+	fs := m.newFlagSet("export", "--user NAME [--data DIR] [--db URL] [--ledger-key-file FILE] > bundle.json")
+	d := deploymentFlags(fs)
 	user := fs.String("user", "", "the member whose visible events to export")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -22,7 +22,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintln(m.Stderr, "parley export: --user NAME is required")
 		return errUsage
 	}
-	a, err := openApp(ctx, *data, "", false)
+	a, err := d.open(ctx, "", false)
 	if err != nil {
 		return err
 	}

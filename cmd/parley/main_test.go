@@ -93,14 +93,16 @@ func TestAdminCommands(t *testing.T) {
 
 // TestServe runs the real server on a free loopback port with the demo
 // loaded, signs in over HTTP, and stops it by cancelling its context.
-func TestServe(t *testing.T) {
+// startServe runs parley serve with args (and --addr 127.0.0.1:0) until
+// the test ends, and returns its base URL and its output.
+func startServe(t *testing.T, args ...string) (string, *fixture.Buffer) {
+	t.Helper()
 	useCheapArgon()
-	dir := t.TempDir()
-	var out, errb fixture.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
+	out, errb := &fixture.Buffer{}, &fixture.Buffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: out, Stderr: errb}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--data", dir}) }()
+	go func() { done <- m.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
 	re := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 	var base string
 	for deadline := time.Now().Add(20 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -112,33 +114,67 @@ func TestServe(t *testing.T) {
 		cancel()
 		t.Fatalf("server did not start: %q %q", out.String(), errb.String())
 	}
-	resp, err := http.Post(base+"/api/v1/login", "application/json", strings.NewReader(`{"name":"barnea","password":"`+demoPassword+`"}`))
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
+		if !strings.Contains(out.String(), "parley stopped") {
+			t.Errorf("no clean stop: %q", out.String())
+		}
+	})
+	return base, out
+}
+
+// login signs in as name with the demo password and returns the session
+// cookie.
+func login(t *testing.T, base, name string) string {
+	t.Helper()
+	resp, err := http.Post(base+"/api/v1/login", "application/json", strings.NewReader(`{"name":"`+name+`","password":"`+demoPassword+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cookie string
+	defer resp.Body.Close()
 	for _, c := range resp.Cookies() {
-		if c.Name == "parley_session" {
-			cookie = c.Value
+		if c.Name == "parley_session" && resp.StatusCode == 200 {
+			return c.Value
 		}
 	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 || cookie == "" {
-		t.Fatalf("login: %d", resp.StatusCode)
-	}
+	t.Fatalf("login: %d", resp.StatusCode)
+	return ""
+}
+
+// talksTitles lists the titles of the talks the session may see.
+func talksTitles(t *testing.T, base, cookie string) []string {
+	t.Helper()
 	req, _ := http.NewRequest("GET", base+"/api/v1/talks", nil)
 	req.AddCookie(&http.Cookie{Name: "parley_session", Value: cookie})
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer resp.Body.Close()
 	var list struct{ Talks []struct{ Title string } }
 	json.NewDecoder(resp.Body).Decode(&list)
-	resp.Body.Close()
-	if len(list.Talks) != 1 || list.Talks[0].Title != "Gaza ceasefire and hostage release" {
-		t.Fatalf("talks: %+v", list)
+	var out []string
+	for _, k := range list.Talks {
+		out = append(out, k.Title)
 	}
-	resp, err = http.Get(base + "/login")
+	return out
+}
+
+func TestServe(t *testing.T) {
+	base, _ := startServe(t, "--demo", "--data", t.TempDir())
+	cookie := login(t, base, "barnea")
+	if got := talksTitles(t, base, cookie); len(got) != 1 || got[0] != "Gaza ceasefire and hostage release" {
+		t.Fatalf("talks: %q", got)
+	}
+	resp, err := http.Get(base + "/login")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,18 +182,6 @@ func TestServe(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(page), "Sign in") {
 		t.Fatalf("login page: %s", page)
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
-	}
-	if !strings.Contains(out.String(), "parley stopped") {
-		t.Fatalf("no clean stop: %q", out.String())
 	}
 }
 
@@ -173,7 +197,7 @@ func TestBench(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("bench output: %v\n%s", err, out)
 	}
-	if len(res) != 8 {
+	if len(res) != 9 {
 		t.Fatalf("%d results", len(res))
 	}
 	for _, r := range res {

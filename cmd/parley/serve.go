@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 
 	parleyhttp "parley/http"
 	"parley/scenario"
-	"parley/sqlite"
 )
 
 func init() {
@@ -20,13 +20,26 @@ func init() {
 const demoPassword = "parley-demo-2024"
 
 func runServe(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-db-size BYTES]")
+	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES] [--trusted-proxy CIDR]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	data := fs.String("data", "./parley-data", "data directory (SQLite database and ledger key)")
+	d := deploymentFlags(fs)
 	demo := fs.Bool("demo", false, "load the seed scenario (once) and print its logins")
 	origin := fs.String("origin", "", "ledger origin naming this deployment, fixed at first start (default \""+defaultOrigin+"\")")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (when served over TLS)")
-	maxSize := fs.Int64("max-db-size", 0, "cap the database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
+	var proxies []netip.Prefix
+	fs.Func("trusted-proxy", "a reverse proxy's address or `CIDR` (repeatable): sign-in limits then count the client address it sends in X-Forwarded-For", func(v string) error {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			a, err2 := netip.ParseAddr(v)
+			if err2 != nil {
+				return err
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		proxies = append(proxies, p)
+		return nil
+	})
+	fs.Int64Var(&d.maxSize, "max-db-size", 0, "cap the SQLite database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,7 +47,8 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stderr, "parley serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
-	a, err := openApp(ctx, *data, *origin, true, sqlite.MaxSize(*maxSize))
+	d.log = slog.New(slog.NewTextHandler(m.Stderr, nil))
+	a, err := d.open(ctx, *origin, true)
 	if err != nil {
 		return err
 	}
@@ -50,8 +64,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	srv := parleyhttp.NewServer(a.talks, a.auth)
 	srv.SecureCookies = *secure
-	srv.Log = slog.New(slog.NewTextHandler(m.Stderr, nil))
-	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), *data, a.signer.Origin())
+	srv.TrustedProxies = proxies
+	srv.Log = d.log
+	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), d.where(), a.signer.Origin())
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stdout, "parley stopped")
 	return err
@@ -66,7 +81,7 @@ func loadDemo(ctx context.Context, m *Main, a *app) error {
 	}
 	res, err := scenario.Load(ctx, a.talks, f, demoPassword)
 	if errors.Is(err, scenario.ErrNotEmpty) {
-		return fmt.Errorf("--demo: this data directory holds other data; the demo, whose password is public, loads only into a new one (use --data with an empty directory)")
+		return fmt.Errorf("--demo: this deployment holds other data; the demo, whose password is public, loads only into a new one (use --data with an empty directory, or an empty --db)")
 	}
 	if err != nil {
 		return err

@@ -5,14 +5,8 @@ package pgtest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"testing"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"parley/postgres"
 	"parley/sqlstore"
@@ -24,37 +18,24 @@ const EnvVar = "PARLEY_TEST_POSTGRES"
 // DSN returns the test database's DSN, "" when none is configured.
 func DSN() string { return os.Getenv(EnvVar) }
 
+// SkipMessage is why a test that needs PostgreSQL is skipped without it.
+const SkipMessage = EnvVar + " is not set: no PostgreSQL to test against (.ci/postgres.sh starts one)"
+
 // Schema creates an empty schema for one test, dropped when it ends, and
-// returns a DSN whose connections use it.
+// returns a DSN whose connections use it. Without PARLEY_TEST_POSTGRES the
+// test is skipped.
 func Schema(tb testing.TB) string {
 	tb.Helper()
 	dsn := DSN()
 	if dsn == "" {
-		tb.Skip(EnvVar + " is not set: no PostgreSQL to test against (.ci/postgres.sh starts one)")
+		tb.Skip(SkipMessage)
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", dsn)
+	sdsn, drop, err := postgres.TempSchema(context.Background(), dsn, "t_")
 	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		admin.Close()
 		tb.Fatalf("pgtest: %v", err)
 	}
-	tb.Cleanup(func() {
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatalf("pgtest: %s: %v", EnvVar, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	tb.Cleanup(func() { drop() })
+	return sdsn
 }
 
 // Open returns a migrated store in a schema of the test's own.
