@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t testing.TB) *sqlstore.Store) {
 		{"ReadOnlyView", testReadOnly},
 		{"BatchErrorRollsBackOnlyItsCall", testBatchIsolation},
 		{"UpdateEvents", testUpdateEvents},
+		{"EventsOfKind", testEventsOfKind},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(mk(t)) })
 	}
