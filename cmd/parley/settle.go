@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"parley/settle"
 )
@@ -42,22 +40,20 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 	domain := fs.String("domain", "", "domain `file` (parley YAML/JSON or GeniusWeb JSON); defaults to the domain inside a GeniusWeb profile")
 	fs.Var(&profiles, "profile", "profile `file` of one party (repeat: one per party, in party order)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	frontier := fs.Bool("frontier", false, "print the whole Pareto frontier")
+	frontier := fs.Bool("frontier", false, "print the whole Pareto frontier (--json always lists it)")
 	improve := fs.String("improve", "", "tentative package `file`: list the Pareto improvements over it")
 	enumerate := fs.Bool("enumerate", false, "compute the frontier by enumerating every package (slow; a cross-check)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(m.Stderr, "parley settle: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return errUsage
+		return usageError(m, fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if len(profiles) == 0 {
+		return usageError(m, fs, "at least one --profile is required")
 	}
 	s, err := settleLoad(*domain, profiles)
 	if err != nil {
-		if errors.Is(err, errUsage) {
-			fs.Usage()
-		}
 		return err
 	}
 	var f *settle.Frontier
@@ -85,16 +81,13 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	if *asJSON {
-		return settleWriteJSON(m.Stdout, settleReport(s, st, *frontier, im))
+		return settleWriteJSON(m.Stdout, settleReport(s, st, im))
 	}
 	return settlePrint(m.Stdout, s, st, *frontier, im)
 }
 
 // settleLoad reads the domain and the profiles named on the command line.
 func settleLoad(domainPath string, profiles []string) (*settle.Space, error) {
-	if len(profiles) == 0 {
-		return nil, fmt.Errorf("settle: at least one --profile is required: %w", errUsage)
-	}
 	if domainPath == "" {
 		domainPath = profiles[0]
 	}
@@ -136,13 +129,23 @@ func settleOut(s *settle.Space, o *settle.Outcome) *settleOutcome {
 	if o == nil {
 		return nil
 	}
-	out := &settleOutcome{Utilities: o.Utilities, Count: o.Count}
+	out := &settleOutcome{Utilities: nonNil(o.Utilities), Count: o.Count}
 	if o.Package != nil {
 		out.Package = s.Domain.Bid(o.Package)
 	}
 	return out
 }
 
+// nonNil returns s, or an empty slice when s is nil, so that JSON lists
+// are [] and never null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// settleParty is one party in the JSON report.
 type settleParty struct {
 	Name         string         `json:"name"`
 	Reservation  float64        `json:"reservation"`
@@ -151,40 +154,52 @@ type settleParty struct {
 	Worst        *settleOutcome `json:"worst"`
 }
 
-type settleJSON struct {
-	Domain      string                    `json:"domain"`
-	Issues      int                       `json:"issues"`
-	Size        string                    `json:"size"`
-	Parties     []settleParty             `json:"parties"`
-	Method      string                    `json:"method"`
-	Frontier    int                       `json:"frontierPoints"`
-	Packages    uint64                    `json:"frontierPackages"`
-	Rational    int                       `json:"rationalPoints"`
-	NoAgreement bool                      `json:"noAgreement"`
-	Ideal       []float64                 `json:"ideal,omitempty"`
-	Solutions   map[string]*settleOutcome `json:"solutions,omitempty"`
-	Points      []*settleOutcome          `json:"frontier,omitempty"`
-	Improve     *settleImproveJSON        `json:"improve,omitempty"`
+// settleSolutions holds the bargaining solutions in the JSON report.
+type settleSolutions struct {
+	Nash             *settleOutcome `json:"nash"`
+	KalaiSmorodinsky *settleOutcome `json:"kalai_smorodinsky"`
+	Egalitarian      *settleOutcome `json:"egalitarian"`
+	Utilitarian      *settleOutcome `json:"utilitarian"`
 }
 
+// settleJSON is the JSON report of "parley settle --json".
+type settleJSON struct {
+	Domain      string             `json:"domain"`
+	Issues      int                `json:"issues"`
+	Size        string             `json:"size"`
+	Parties     []settleParty      `json:"parties"`
+	Method      string             `json:"method"`
+	Frontier    int                `json:"frontier_points"`
+	Packages    uint64             `json:"frontier_packages"`
+	Rational    int                `json:"rational_points"`
+	NoAgreement bool               `json:"no_agreement"`
+	Ideal       []float64          `json:"ideal"`
+	Solutions   *settleSolutions   `json:"solutions,omitempty"`
+	Points      []*settleOutcome   `json:"frontier"`
+	Improve     *settleImproveJSON `json:"improve,omitempty"`
+}
+
+// settleImproveJSON is the "--improve" part of the JSON report.
 type settleImproveJSON struct {
 	Base         *settleOutcome   `json:"base"`
-	Optimal      bool             `json:"paretoOptimal"`
+	Optimal      bool             `json:"pareto_optimal"`
 	Improvements []*settleOutcome `json:"improvements"`
 	Nash         *settleOutcome   `json:"nash,omitempty"`
 }
 
 func settleUtil(s *settle.Space, pkg settle.Package) *settleOutcome {
 	u, _ := s.Utilities(pkg)
-	return &settleOutcome{Package: s.Domain.Bid(pkg), Utilities: u}
+	return &settleOutcome{Package: s.Domain.Bid(pkg), Utilities: nonNil(u)}
 }
 
-func settleReport(s *settle.Space, st *settle.Settlement, all bool, im *settle.Improvement) *settleJSON {
+// settleReport builds the JSON report; every frontier point is listed with
+// its utilities and package.
+func settleReport(s *settle.Space, st *settle.Settlement, im *settle.Improvement) *settleJSON {
 	f := st.Frontier
 	r := &settleJSON{
 		Domain: s.Domain.Name, Issues: len(s.Domain.Issues), Size: s.Size().String(),
 		Method: f.Method, Frontier: f.Len(), Packages: f.Packages(), Rational: st.Rational,
-		NoAgreement: st.NoAgreement, Ideal: st.Ideal,
+		NoAgreement: st.NoAgreement, Ideal: nonNil(st.Ideal), Parties: []settleParty{}, Points: []*settleOutcome{},
 	}
 	for p, pr := range s.Profiles {
 		best, _ := s.Best(p)
@@ -195,20 +210,18 @@ func settleReport(s *settle.Space, st *settle.Settlement, all bool, im *settle.I
 		})
 	}
 	if !st.NoAgreement {
-		r.Solutions = map[string]*settleOutcome{
-			"nash":             settleOut(s, st.Nash),
-			"kalaiSmorodinsky": settleOut(s, st.KalaiSmorodinsky),
-			"egalitarian":      settleOut(s, st.Egalitarian),
-			"utilitarian":      settleOut(s, st.Utilitarian),
+		r.Solutions = &settleSolutions{
+			Nash:             settleOut(s, st.Nash),
+			KalaiSmorodinsky: settleOut(s, st.KalaiSmorodinsky),
+			Egalitarian:      settleOut(s, st.Egalitarian),
+			Utilitarian:      settleOut(s, st.Utilitarian),
 		}
 	}
-	if all {
-		for i := range f.Points {
-			o := settleOut(s, &f.Points[i])
-			ir := settleRational(s, f.Points[i].Utilities)
-			o.Rational = &ir
-			r.Points = append(r.Points, o)
-		}
+	for i := range f.Points {
+		o := settleOut(s, &f.Points[i])
+		ir := settleRational(s, f.Points[i].Utilities)
+		o.Rational = &ir
+		r.Points = append(r.Points, o)
 	}
 	if im != nil {
 		j := &settleImproveJSON{Base: settleOut(s, &im.Base), Optimal: im.Optimal(), Nash: settleOut(s, im.Nash), Improvements: []*settleOutcome{}}
@@ -328,174 +341,4 @@ func settleRow(tw io.Writer, s *settle.Space, name string, o *settle.Outcome) {
 		fmt.Fprintf(tw, "\t%.4f", x)
 	}
 	fmt.Fprintf(tw, "\t%s\n", s.Domain.FormatPackage(o.Package))
-}
-
-// runSettleSimulate runs "parley settle simulate".
-func runSettleSimulate(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("settle simulate", "--domain D.json --profile A.json --profile B.json --agent boulware --agent conceder [flags]")
-	var profiles, agents settleList
-	domain := fs.String("domain", "", "domain `file`; defaults to the domain inside a GeniusWeb profile")
-	fs.Var(&profiles, "profile", "profile `file` (give two)")
-	fs.Var(&agents, "agent", "agent for each party, in order: boulware, linear, conceder, time:E, tft (give two)")
-	rounds := fs.Int("rounds", 1000, "deadline in rounds")
-	limit := fs.Duration("time", 0, "deadline in wall-clock time (overrides --rounds)")
-	protocol := fs.String("protocol", string(settle.AlternatingOffers), "alternating-offers or single-text (mediator)")
-	sample := fs.Int("sample", 0, "agents bid from this many random packages instead of the Pareto frontier")
-	seed := fs.Uint64("seed", 1, "seed for --sample")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if len(profiles) != 2 || len(agents) != 2 || fs.NArg() > 0 || *rounds <= 0 || *sample < 0 || *limit < 0 {
-		fmt.Fprintln(m.Stderr, "parley settle simulate: need exactly two --profile and two --agent flags, a positive --rounds and no other arguments")
-		fs.Usage()
-		return errUsage
-	}
-	var strat [2]settle.Strategy
-	for i, a := range agents {
-		st, err := settle.ParseStrategy(a)
-		if err != nil {
-			return err
-		}
-		strat[i] = st
-	}
-	proto := settle.Protocol(*protocol)
-	if proto != settle.AlternatingOffers && proto != settle.SingleText {
-		return fmt.Errorf("settle: unknown protocol %q (want %s or %s)", *protocol, settle.AlternatingOffers, settle.SingleText)
-	}
-	s, err := settleLoad(*domain, profiles)
-	if err != nil {
-		return err
-	}
-	st, err := s.Settle(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := s.Simulate(ctx, st, settle.SimConfig{
-		Agents: strat, Protocol: proto, Rounds: *rounds, Time: *limit, Sample: *sample, Seed: *seed,
-	})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return settleWriteJSON(m.Stdout, struct {
-			Protocol         settle.Protocol `json:"protocol"`
-			Agents           [2]string       `json:"agents"`
-			Agreement        bool            `json:"agreement"`
-			Outcome          *settleOutcome  `json:"outcome"`
-			AcceptedBy       string          `json:"acceptedBy,omitempty"`
-			Rounds           int             `json:"rounds"`
-			Offers           int             `json:"offers"`
-			FrontierDistance float64         `json:"frontierDistance"`
-			NashDistance     *float64        `json:"nashDistance,omitempty"`
-			Nash             *settleOutcome  `json:"nash,omitempty"`
-			Seconds          float64         `json:"seconds"`
-		}{res.Protocol, res.Agents, res.Agreement, settleOut(s, &res.Outcome), settleAccepter(s, res), res.Rounds, res.Offers,
-			res.FrontierDistance, res.NashDistance, settleOut(s, st.Nash), res.Elapsed.Seconds()})
-	}
-	w := m.Stdout
-	deadline := fmt.Sprintf("%d rounds", *rounds)
-	if *limit > 0 {
-		deadline = limit.String()
-	}
-	fmt.Fprintf(w, "%s: %s (%s) vs %s (%s), deadline %s\n", res.Protocol, s.Profiles[0].Name, res.Agents[0], s.Profiles[1].Name, res.Agents[1], deadline)
-	if res.Agreement {
-		by := "both parties (mediator's text)"
-		if res.AcceptedBy >= 0 {
-			by = s.Profiles[res.AcceptedBy].Name
-		}
-		fmt.Fprintf(w, "agreement after %d rounds (%d offers), accepted by %s\n", res.Rounds, res.Offers, by)
-		fmt.Fprintf(w, "package: %s\n", s.Domain.FormatPackage(res.Outcome.Package))
-	} else {
-		fmt.Fprintf(w, "no agreement after %d rounds (%d offers); parties fall back to their disagreement values\n", res.Rounds, res.Offers)
-	}
-	fmt.Fprintf(w, "utilities: %s\n", settleUtils(s, res.Outcome.Utilities))
-	fmt.Fprintf(w, "distance to the Pareto frontier: %.4f\n", res.FrontierDistance)
-	if res.NashDistance != nil {
-		fmt.Fprintf(w, "distance to the Nash point (%s): %.4f\n", settleUtils(s, st.Nash.Utilities), *res.NashDistance)
-	} else {
-		fmt.Fprintln(w, "no Nash point: no package gives every party at least its reservation value")
-	}
-	fmt.Fprintf(w, "time: %s\n", res.Elapsed.Round(time.Microsecond))
-	return nil
-}
-
-func settleAccepter(s *settle.Space, res *settle.SimResult) string {
-	if res.AcceptedBy < 0 {
-		return ""
-	}
-	return s.Profiles[res.AcceptedBy].Name
-}
-
-// runSettleWinner runs "parley settle winner": Adjusted Winner on a points
-// file.
-func runSettleWinner(m *Main, args []string) error {
-	fs := m.newFlagSet("settle winner", "[--json] POINTS.yaml")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	path := fs.Arg(0)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("settle: %w", err)
-	}
-	a, err := settle.ReadAllocation(path, data)
-	if err != nil {
-		return err
-	}
-	d, err := settle.AdjustedWinner(a.Items)
-	if err != nil {
-		return fmt.Errorf("%w (in %s)", err, path)
-	}
-	names := a.Parties
-	for i := range names {
-		if names[i] == "" {
-			names[i] = fmt.Sprintf("party %d", i+1)
-		}
-	}
-	if *asJSON {
-		type item struct {
-			Name   string     `json:"name"`
-			Points [2]float64 `json:"points"`
-			Share  [2]float64 `json:"share"`
-		}
-		out := struct {
-			Parties    [2]string  `json:"parties"`
-			Items      []item     `json:"items"`
-			Points     [2]float64 `json:"points"`
-			Split      string     `json:"split,omitempty"`
-			SplitShare string     `json:"splitShareFirst,omitempty"`
-		}{Parties: names, Points: d.Points, SplitShare: d.SplitShare}
-		for i, it := range a.Items {
-			out.Items = append(out.Items, item{it.Name, it.Points, [2]float64{d.Share[i], 1 - d.Share[i]}})
-		}
-		if d.Split >= 0 {
-			out.Split = a.Items[d.Split].Name
-		}
-		return settleWriteJSON(m.Stdout, out)
-	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "item\t%s points\t%s points\t%s share\t%s share\n", names[0], names[1], names[0], names[1])
-	for i, it := range a.Items {
-		note := ""
-		if i == d.Split {
-			note = "\t(split)"
-		}
-		fmt.Fprintf(tw, "%s\t%g\t%g\t%.4f\t%.4f%s\n", it.Name, it.Points[0], it.Points[1], d.Share[i], 1-d.Share[i], note)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "each party gets %.4f of its own points\n", d.Points[0])
-	if d.Split >= 0 {
-		fmt.Fprintf(m.Stdout, "split item: %s, %s gets %s of it\n", a.Items[d.Split].Name, names[0], d.SplitShare)
-	} else {
-		fmt.Fprintln(m.Stdout, "no item needs splitting")
-	}
-	return nil
 }

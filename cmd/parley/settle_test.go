@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -78,10 +79,10 @@ func TestSettleJSON(t *testing.T) {
 	if got.Size != "912" || got.Frontier != st.Frontier.Len() || len(got.Points) != st.Frontier.Len() || got.Rational != st.Rational {
 		t.Errorf("size %s, frontier %d (%d listed), rational %d; want 912, %d, %d", got.Size, got.Frontier, len(got.Points), got.Rational, st.Frontier.Len(), st.Rational)
 	}
-	if diff := cmp.Diff(s.Domain.Bid(st.Nash.Package), got.Solutions["nash"].Package); diff != "" {
+	if diff := cmp.Diff(s.Domain.Bid(st.Nash.Package), got.Solutions.Nash.Package); diff != "" {
 		t.Errorf("nash package (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(st.Utilitarian.Utilities, got.Solutions["utilitarian"].Utilities); diff != "" {
+	if diff := cmp.Diff(st.Utilitarian.Utilities, got.Solutions.Utilitarian.Utilities); diff != "" {
 		t.Errorf("utilitarian utilities (-want +got):\n%s", diff)
 	}
 }
@@ -176,8 +177,11 @@ func TestSettleBadFiles(t *testing.T) {
 			t.Errorf("%v: err = %v, want it to contain %q", c.args, err, c.want)
 		}
 	}
-	if _, _, err := runSettleCmd(t, "--domain", domain); !errors.Is(err, errUsage) {
-		t.Errorf("no profiles: err = %v, want a usage error", err)
+	if _, errs, code := cliRun(t, "settle", "--domain", domain); code != 2 || !strings.HasPrefix(errs, "parley settle: at least one --profile is required\nUsage: parley settle") {
+		t.Errorf("no profiles: exit %d, stderr %q; want 2 and the reason before the usage", code, errs)
+	}
+	if _, errs, code := cliRun(t, "settle", "winner"); code != 2 || !strings.HasPrefix(errs, "parley settle winner: want exactly one POINTS file\n") {
+		t.Errorf("winner without a file: exit %d, stderr %q", code, errs)
 	}
 	if _, _, err := runSettleCmd(t, "--nonsense"); !errors.Is(err, errUsage) {
 		t.Errorf("bad flag: err = %v, want a usage error", err)
@@ -266,7 +270,8 @@ func TestSettleWinner(t *testing.T) {
 			Name  string
 			Share [2]float64
 		}
-		Split, SplitShareFirst string
+		Split           string
+		SplitShareFirst string `json:"split_share_first"`
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
@@ -285,5 +290,85 @@ func TestSettleWinner(t *testing.T) {
 	}
 	if _, _, err := runSettleCmd(t, "winner"); !errors.Is(err, errUsage) {
 		t.Errorf("no file: err = %v", err)
+	}
+}
+
+// jsonKeys collects every object key in a JSON document.
+func jsonKeys(t *testing.T, data string) []string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(data), &v); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	var keys []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				keys = append(keys, k)
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return keys
+}
+
+var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+
+// TestSettleJSONSnakeCase: every key the settle commands print is
+// snake_case (package maps are keyed by issue names, which are data, so
+// they are checked apart), and lists are [] rather than null.
+func TestSettleJSONSnakeCase(t *testing.T) {
+	party := filepath.Join(settleData, "party")
+	dir := t.TempDir()
+	domain := filepath.Join(dir, "d.yaml")
+	a := filepath.Join(dir, "a.yaml")
+	b := filepath.Join(dir, "b.yaml")
+	for name, data := range map[string]string{
+		domain: "issues:\n  - {name: x, options: [a, b]}\n",
+		a:      "name: A\nreservation: 0.6\nweights: {x: 1}\nscores: {x: {a: 1, b: 0}}\n",
+		b:      "name: B\nreservation: 0.6\nweights: {x: 1}\nscores: {x: {a: 0, b: 1}}\n",
+	} {
+		if err := os.WriteFile(name, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs := [][]string{
+		append(ceasefireArgs(), "--json"),
+		{"--domain", domain, "--profile", a, "--profile", b, "--json"},
+		{"simulate", "--profile", filepath.Join(party, "host.json"), "--profile", filepath.Join(party, "guest.json"), "--agent", "boulware", "--agent", "conceder", "--json"},
+		{"winner", "--json", filepath.Join(settleData, "winner.yaml")},
+	}
+	issues := map[string]bool{"days": true, "phase1-releases": true, "aid-trucks": true, "withdrawal": true, "x": true, "drinks": true, "food": true, "guests": true, "music": true}
+	for _, args := range runs {
+		out, _, err := runSettleCmd(t, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range jsonKeys(t, out) {
+			if !snakeCase.MatchString(k) && !issues[k] {
+				t.Errorf("%v: key %q is not snake_case", args, k)
+			}
+		}
+		if strings.Contains(out, "null") {
+			t.Errorf("%v: output has a null:\n%s", args, out)
+		}
+	}
+	out, _, err := runSettleCmd(t, "--domain", domain, "--profile", a, "--profile", b, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if string(got["no_agreement"]) != "true" || string(got["ideal"]) != "[]" {
+		t.Errorf("no agreement: no_agreement %s, ideal %s; want true and []", got["no_agreement"], got["ideal"])
 	}
 }
