@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"time"
 )
 
 // Outcome is a point in utility space together with a package that reaches
@@ -19,7 +20,8 @@ type Outcome struct {
 	// Utilities holds each party's utility, in party order.
 	Utilities []float64
 	// Count is the number of packages with exactly this utility vector
-	// (saturating at the largest uint64).
+	// (saturating at the largest uint64); 0 when not counted (utilities
+	// capped at 1, and frontiers found by branch and bound).
 	Count uint64
 
 	fixed []int64
@@ -32,8 +34,20 @@ type Frontier struct {
 	// utility vectors (for two parties: first party's utility descending,
 	// second party's ascending).
 	Points []Outcome
-	// Method names the algorithm used: "merge" or "enumerate".
+	// Method names the algorithm used: "merge", "enumerate" or
+	// "branch-and-bound".
 	Method string
+	// Exact reports that the frontier is proven complete: always for merge
+	// and enumeration; for branch and bound when the search finished
+	// within its budget.
+	Exact bool
+	// Gap is 0 for an exact frontier. Otherwise no package outside the
+	// points found can beat all of them by more than Gap: lowering every
+	// party's utility of any package by Gap leaves it weakly dominated by
+	// a point found.
+	Gap float64
+	// Nodes counts the search nodes branch and bound visited.
+	Nodes int64
 }
 
 // Len returns the number of distinct utility vectors on the frontier.
@@ -69,11 +83,59 @@ func mulSat(a, b uint64) uint64 {
 // issue by issue; it never enumerates the outcome space. A package is on the
 // frontier when no other package is at least as good for every party and
 // better for one.
+//
+// Spaces with a non-linear profile are solved exactly by branch and bound
+// (see ParetoWithin); Pareto gives it no time limit.
 func (s *Space) Pareto(ctx context.Context) (*Frontier, error) {
-	if len(s.Profiles) == 2 {
-		return s.merge2(ctx)
+	return s.ParetoWithin(ctx, 0)
+}
+
+// ParetoWithin is Pareto with a time budget for spaces with non-linear
+// profiles: when the branch and bound has not finished after budget (0
+// means no limit), it returns the points found so far with Exact false and
+// the remaining Gap. Linear spaces ignore the budget.
+func (s *Space) ParetoWithin(ctx context.Context, budget time.Duration) (*Frontier, error) {
+	if !s.linear {
+		return s.paretoBnB(ctx, budget)
 	}
-	return s.mergeN(ctx)
+	var f *Frontier
+	var err error
+	if len(s.Profiles) == 2 {
+		f, err = s.merge2(ctx)
+	} else {
+		f, err = s.mergeN(ctx)
+	}
+	if err != nil || !s.capped {
+		return f, err
+	}
+	return s.capFrontier(f), nil
+}
+
+// capFrontier applies the parties' caps at 1 to a frontier of their
+// uncapped utilities. Capping is monotone, so the capped frontier is the
+// non-dominated part of the capped points; a point where some capped
+// party sits at 1 may now stand for packages off the uncapped frontier, so
+// its count becomes 0 (not counted).
+func (s *Space) capFrontier(f *Frontier) *Frontier {
+	np := len(s.Profiles)
+	ps := &pset{n: np}
+	v := make([]int64, np)
+	for k, pt := range f.Points {
+		cnt := pt.Count
+		for p, x := range pt.fixed {
+			v[p] = x
+			if s.parties[p].capped && x >= Scale {
+				v[p], cnt = Scale, 0
+			}
+		}
+		ps.push(v, uint64(k), cnt)
+	}
+	ps = ps.filter()
+	out := &Frontier{Method: f.Method, Exact: true, Points: make([]Outcome, ps.len())}
+	for k := range out.Points {
+		out.Points[k] = s.outcome(f.Points[ps.ref[k]].Package, ps.vec(k), ps.cnt[k])
+	}
+	return out
 }
 
 // ParetoByEnumeration computes the same frontier as Pareto by enumerating
@@ -116,7 +178,7 @@ func (s *Space) ParetoByEnumeration(ctx context.Context) (*Frontier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("settle: pareto: %w", err)
 	}
-	f := &Frontier{Method: "enumerate", Points: make([]Outcome, run.len())}
+	f := &Frontier{Method: "enumerate", Exact: true, Points: make([]Outcome, run.len())}
 	for i := range f.Points {
 		pkg := make(Package, len(s.Domain.Issues))
 		s.decode(run.ref[i], pkg)
@@ -297,7 +359,7 @@ func (s *Space) mergeN(ctx context.Context) (*Frontier, error) {
 		}
 	}
 	last := levels[ni-1]
-	f := &Frontier{Method: "merge", Points: make([]Outcome, last.len())}
+	f := &Frontier{Method: "merge", Exact: true, Points: make([]Outcome, last.len())}
 	for k := range f.Points {
 		pkg := make(Package, ni)
 		ref := last.ref[k]
