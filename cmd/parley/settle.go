@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"parley/settle"
 )
@@ -43,6 +44,7 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 	frontier := fs.Bool("frontier", false, "print the whole Pareto frontier (--json always lists it)")
 	improve := fs.String("improve", "", "tentative package `file`: list the Pareto improvements over it")
 	enumerate := fs.Bool("enumerate", false, "compute the frontier by enumerating every package (slow; a cross-check)")
+	budget := fs.Duration("budget", time.Minute, "time limit for the exact frontier of non-linear profiles; past it, the points found and the remaining gap are reported (0: no limit)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -56,15 +58,20 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *budget < 0 {
+		return usageError(m, fs, "--budget must not be negative")
+	}
 	var f *settle.Frontier
+	start := time.Now()
 	if *enumerate {
 		f, err = s.ParetoByEnumeration(ctx)
 	} else {
-		f, err = s.Pareto(ctx)
+		f, err = s.ParetoWithin(ctx, *budget)
 	}
 	if err != nil {
 		return err
 	}
+	elapsed := time.Since(start)
 	st := s.Solve(f)
 	var im *settle.Improvement
 	if *improve != "" {
@@ -81,9 +88,11 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	if *asJSON {
-		return settleWriteJSON(m.Stdout, settleReport(s, st, im))
+		r := settleReport(s, st, im)
+		r.Seconds = elapsed.Seconds()
+		return settleWriteJSON(m.Stdout, r)
 	}
-	return settlePrint(m.Stdout, s, st, *frontier, im)
+	return settlePrint(m.Stdout, s, st, *frontier, im, elapsed)
 }
 
 // settleLoad reads the domain and the profiles named on the command line.
@@ -169,6 +178,10 @@ type settleJSON struct {
 	Size        string             `json:"size"`
 	Parties     []settleParty      `json:"parties"`
 	Method      string             `json:"method"`
+	Exact       bool               `json:"exact"`
+	Gap         float64            `json:"gap"`
+	Nodes       int64              `json:"search_nodes,omitempty"`
+	Seconds     float64            `json:"seconds"`
 	Frontier    int                `json:"frontier_points"`
 	Packages    uint64             `json:"frontier_packages"`
 	Rational    int                `json:"rational_points"`
@@ -198,7 +211,7 @@ func settleReport(s *settle.Space, st *settle.Settlement, im *settle.Improvement
 	f := st.Frontier
 	r := &settleJSON{
 		Domain: s.Domain.Name, Issues: len(s.Domain.Issues), Size: s.Size().String(),
-		Method: f.Method, Frontier: f.Len(), Packages: f.Packages(), Rational: st.Rational,
+		Method: f.Method, Exact: f.Exact, Gap: f.Gap, Nodes: f.Nodes, Frontier: f.Len(), Packages: f.Packages(), Rational: st.Rational,
 		NoAgreement: st.NoAgreement, Ideal: nonNil(st.Ideal), Parties: []settleParty{}, Points: []*settleOutcome{},
 	}
 	for p, pr := range s.Profiles {
@@ -258,7 +271,7 @@ func settleUtils(s *settle.Space, u []float64) string {
 	return strings.Join(parts, ", ")
 }
 
-func settlePrint(w io.Writer, s *settle.Space, st *settle.Settlement, all bool, im *settle.Improvement) error {
+func settlePrint(w io.Writer, s *settle.Space, st *settle.Settlement, all bool, im *settle.Improvement, elapsed time.Duration) error {
 	f := st.Frontier
 	fmt.Fprintf(w, "domain %s: %d issues, %s packages\n", s.Domain.Name, len(s.Domain.Issues), s.Size())
 	for p, pr := range s.Profiles {
@@ -272,7 +285,23 @@ func settlePrint(w io.Writer, s *settle.Space, st *settle.Settlement, all bool, 
 		fmt.Fprintf(w, "  best  %.4f  %s\n", ub, s.Domain.FormatPackage(best))
 		fmt.Fprintf(w, "  worst %.4f  %s\n", uw, s.Domain.FormatPackage(worst))
 	}
-	fmt.Fprintf(w, "Pareto frontier (%s): %d points, %d packages, %d individually rational\n", f.Method, f.Len(), f.Packages(), st.Rational)
+	packages := fmt.Sprintf("%d packages", f.Packages())
+	if f.Packages() == 0 && f.Len() > 0 {
+		packages = "packages not counted"
+	}
+	how := f.Method
+	if f.Method == "branch-and-bound" {
+		how = fmt.Sprintf("%s, %d nodes", f.Method, f.Nodes)
+	}
+	fmt.Fprintf(w, "Pareto frontier (%s, %s): %d points, %s, %d individually rational\n", how, elapsed.Round(time.Microsecond), f.Len(), packages, st.Rational)
+	if f.Exact {
+		if f.Method == "branch-and-bound" {
+			fmt.Fprintln(w, "proven exact: the search finished, and every subtree it cut off was shown unable to add a point")
+		}
+	} else {
+		fmt.Fprintf(w, "NOT proven exact: the time budget ran out; for every package, some point found is at most %.6f below it in each party's utility\n", f.Gap)
+		fmt.Fprintln(w, "the solutions below are the best among the points found")
+	}
 	if st.NoAgreement {
 		fmt.Fprintln(w, "no agreement: no package gives every party at least its reservation value")
 	} else {

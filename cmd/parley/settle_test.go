@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -370,5 +372,92 @@ func TestSettleJSONSnakeCase(t *testing.T) {
 	}
 	if string(got["no_agreement"]) != "true" || string(got["ideal"]) != "[]" {
 		t.Errorf("no agreement: no_agreement %s, ideal %s; want true and []", got["no_agreement"], got["ideal"])
+	}
+}
+
+// TestSettleGeniusXML runs the command on Genius XML files: an additive
+// domain and a non-linear one, with and without --domain.
+func TestSettleGeniusXML(t *testing.T) {
+	g := filepath.Join(settleData, "genius")
+	out, _, err := runSettleCmd(t, "--domain", filepath.Join(g, "grid_domain.xml"), "--profile", filepath.Join(g, "grid_a.xml"), "--profile", filepath.Join(g, "grid_b.xml"), "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got settleJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	s, err := settleLoad(filepath.Join(g, "grid_domain.xml"), []string{filepath.Join(g, "grid_a.xml"), filepath.Join(g, "grid_b.xml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.ParetoByEnumeration(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Method != "branch-and-bound" || !got.Exact || got.Gap != 0 || got.Frontier != want.Len() || len(got.Points) != want.Len() {
+		t.Fatalf("method %s exact %v gap %v, %d points (%d listed); want an exact frontier of %d", got.Method, got.Exact, got.Gap, got.Frontier, len(got.Points), want.Len())
+	}
+	for k, pt := range got.Points {
+		if diff := cmp.Diff(want.Points[k].Utilities, pt.Utilities); diff != "" || len(pt.Package) != 3 {
+			t.Errorf("point %d (-enumeration +json):\n%s package %v", k, diff, pt.Package)
+		}
+	}
+	// Without --domain the first profile's own issues are the domain.
+	text, _, err := runSettleCmd(t, "--profile", filepath.Join(g, "grid_a.xml"), "--profile", filepath.Join(g, "grid_b.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "domain grid: 3 issues, 1000 packages") || !strings.Contains(text, "party "+filepath.Join(g, "grid_a.xml")+": reservation 0.3000") || !strings.Contains(text, "proven exact") {
+		t.Errorf("output:\n%s", text)
+	}
+	// The buyer lists a fourth hard disk, which the seller does not
+	// evaluate: Genius could not compute the seller's utility there.
+	_, _, err = runSettleCmd(t, "--profile", filepath.Join(g, "laptop_buyer.xml"), "--profile", filepath.Join(g, "laptop_seller.xml"))
+	if err == nil || !strings.Contains(err.Error(), `laptop_seller.xml: <issue index="2" name="Harddisk"> (line 9): value "240 Gb" has no evaluation`) {
+		t.Errorf("err = %v", err)
+	}
+	text, _, err = runSettleCmd(t, "--domain", filepath.Join(g, "laptop_domain.xml"), "--profile", filepath.Join(g, "laptop_buyer.xml"), "--profile", filepath.Join(g, "laptop_seller.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "domain Laptop: 3 issues, 27 packages") || !strings.Contains(text, "Pareto frontier (merge") {
+		t.Errorf("output:\n%s", text)
+	}
+}
+
+// TestSettleBudget: a non-linear frontier cut short by --budget is
+// reported as not proven exact, with its gap.
+func TestSettleBudget(t *testing.T) {
+	dir := t.TempDir()
+	d, ps := settle.GenerateNonlinear(rand.New(rand.NewPCG(5, 6)), settle.NonlinearConfig{Issues: 30, Rectangles: 60})
+	args := []string{"--domain", filepath.Join(dir, "domain.xml")}
+	var buf bytes.Buffer
+	if err := settle.WriteDomain(&buf, d, settle.Genius); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(args[1], buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for k, p := range ps {
+		buf.Reset()
+		if err := settle.WriteProfile(&buf, p, d, settle.Genius); err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join(dir, fmt.Sprintf("profile-%d.xml", k+1))
+		if err := os.WriteFile(name, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--profile", name)
+	}
+	out, _, err := runSettleCmd(t, append(args, "--budget", "1ns")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "NOT proven exact: the time budget ran out") || !strings.Contains(out, "30 issues, 1"+strings.Repeat("0", 30)+" packages") {
+		t.Errorf("output:\n%s", out)
+	}
+	if _, errs, code := cliRun(t, append([]string{"settle"}, append(args, "--budget", "-1s")...)...); code != 2 || !strings.Contains(errs, "--budget must not be negative") {
+		t.Errorf("negative budget: %d %q", code, errs)
 	}
 }
