@@ -79,6 +79,10 @@ type NonlinearConfig struct {
 	Reservation bool
 	// Discount gives each party a discount factor drawn from [0.5, 1).
 	Discount bool
+	// MinWidth is the fewest values a rectangle's interval covers; 0 means
+	// 30% of the values (rounded up). Narrower intervals make rectangles
+	// conflict more and the frontier harder to prove.
+	MinWidth int
 }
 
 // GenerateNonlinear returns a random non-linear domain and its profiles.
@@ -107,7 +111,9 @@ func GenerateNonlinear(r *rand.Rand, cfg NonlinearConfig) (*Domain, []*Profile) 
 				// bid then meets about 80% of the rectangles' total
 				// utility, as in ANAC 2014 (30 issues, profile 1: 2435
 				// from 60 rectangles worth 1..100).
-				w := min(vals, max(1, (3*vals+9)/10)+r.IntN(vals-max(1, (3*vals+9)/10)+1))
+				minW := cmp.Or(cfg.MinWidth, (3*vals+9)/10)
+				minW = min(max(minW, 1), vals)
+				w := minW + r.IntN(vals-minW+1)
 				lo := int64(r.IntN(vals - w + 1))
 				rect.Bounds = append(rect.Bounds, Bound{Issue: d.Issues[i].Name, Min: lo, Max: lo + int64(w) - 1})
 			}
