@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -243,6 +244,7 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 		return 0
 	})
 	out := &pset{n: p.n}
+	var stair [][2]int64 // three parties: kept (u2, u3), u2 descending, u3 ascending
 	for n, i := range order {
 		if n&4095 == 4095 {
 			if err := ctx.Err(); err != nil {
@@ -254,14 +256,25 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 			out.cnt[k-1] = addSat(out.cnt[k-1], p.cnt[i])
 			continue
 		}
-		if p.n == 2 {
+		switch p.n {
+		case 2:
 			// Staircase: first coordinate is non-increasing, so only a
 			// strictly larger second coordinate escapes domination.
 			if k := out.len(); k > 0 && v[1] <= out.u[2*k-1] {
 				continue
 			}
-		} else if out.dominates(v) {
-			continue
+		case 3:
+			// Every kept point has a first coordinate at least v's, so v
+			// is dominated when some kept point is at least v in the other
+			// two: a query on the staircase of their (u2, u3) projections.
+			var dom bool
+			if stair, dom = stairAdd(stair, v[1], v[2]); dom {
+				continue
+			}
+		default:
+			if out.dominates(v) {
+				continue
+			}
 		}
 		out.push(v, p.ref[i], p.cnt[i])
 		if out.len() > MaxFrontier {
@@ -269,6 +282,23 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 		}
 	}
 	return out, nil
+}
+
+// stairAdd adds (y, z) to a staircase sorted by y descending, z ascending,
+// unless some point of it is at least (y, z) in both; it reports whether
+// one was.
+func stairAdd(st [][2]int64, y, z int64) ([][2]int64, bool) {
+	// Points with y' ≥ y form a prefix; the last of it has the largest z.
+	k := sort.Search(len(st), func(k int) bool { return st[k][0] < y })
+	if k > 0 && st[k-1][1] >= z {
+		return st, true
+	}
+	// Drop the points (y', z') ≤ (y, z) that follow: y' ≤ y, z' ≤ z.
+	e := k
+	for e < len(st) && st[e][1] <= z {
+		e++
+	}
+	return slices.Replace(st, k, e, [2]int64{y, z}), false
 }
 
 // MaxFrontier is the most points a frontier, or any partial frontier or
