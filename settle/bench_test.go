@@ -159,3 +159,41 @@ func BenchmarkFrontier3(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTournament measures negotiation speed in a tournament: the four
+// built-in agents meet in every ordered pair on four two-party domains of
+// 10^6 to 10^12 packages, and in every ordered triple on a three-party
+// 10^6 domain, with a deadline of 10 000 rounds and discounting. Frontiers
+// are computed before the timer starts.
+func BenchmarkTournament(b *testing.B) {
+	var scs []*settle.Scenario
+	for _, issues := range []int{6, 8, 10, 12} {
+		d, ps := settle.Generate(rand.New(rand.NewPCG(uint64(issues), 2)), 2, issues, 10, true)
+		for _, p := range ps {
+			p.Discount = 0.9
+		}
+		s, err := settle.New(d, ps...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		scs = append(scs, &settle.Scenario{Name: d.Name, Space: s})
+	}
+	d, ps := settle.Generate(rand.New(rand.NewPCG(3, 2)), 3, 6, 10, true)
+	s, err := settle.New(d, ps...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	scs = append(scs, &settle.Scenario{Name: "three", Space: s})
+	cfg := settle.TournamentConfig{Agents: settle.BuiltinAgents(), Rounds: 10000}
+	var offers int64
+	var elapsed time.Duration
+	for b.Loop() {
+		res, err := settle.RunTournament(context.Background(), scs, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		offers += res.Offers
+		elapsed += res.Elapsed
+	}
+	b.ReportMetric(float64(offers)/elapsed.Seconds(), "offers/s")
+}

@@ -23,8 +23,8 @@ type settleList []string
 func (l *settleList) String() string     { return strings.Join(*l, ",") }
 func (l *settleList) Set(v string) error { *l = append(*l, v); return nil }
 
-// runSettle dispatches "parley settle", "parley settle simulate" and
-// "parley settle winner".
+// runSettle dispatches "parley settle" and its subcommands simulate,
+// winner, tournament, generate, convert and elicit.
 func runSettle(ctx context.Context, m *Main, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
@@ -32,13 +32,23 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 			return runSettleSimulate(ctx, m, args[1:])
 		case "winner":
 			return runSettleWinner(m, args[1:])
+		case "tournament":
+			return runSettleTournament(ctx, m, args[1:])
+		case "generate":
+			return runSettleGenerate(m, args[1:])
+		case "convert":
+			return runSettleConvert(m, args[1:])
 		}
 	}
 	fs := m.newFlagSet("settle", "--domain D.json --profile A.json --profile B.json [flags]\n"+
 		"       parley settle simulate --domain D.json --profile A.json --profile B.json --agent boulware --agent conceder [flags]\n"+
-		"       parley settle winner [--json] POINTS.yaml")
+		"       parley settle winner [--json] POINTS.yaml\n"+
+		"       parley settle tournament [--agent A ...] [--rounds N] [--csv|--json] DIR\n"+
+		"       parley settle generate --out DIR [--kind linear|nonlinear] [--parties 2|3] [--issues N] [--format genius|geniusweb|yaml|json]\n"+
+		"       parley settle convert --to genius|geniusweb|yaml|json --domain D [--profile P]\n"+
+		"       parley settle elicit ... (see docs/settle.md)")
 	var profiles settleList
-	domain := fs.String("domain", "", "domain `file` (parley YAML/JSON or GeniusWeb JSON); defaults to the domain inside a GeniusWeb profile")
+	domain := fs.String("domain", "", "domain `file` (parley YAML/JSON, GeniusWeb JSON or Genius XML); defaults to the domain inside a GeniusWeb or Genius profile")
 	fs.Var(&profiles, "profile", "profile `file` of one party (repeat: one per party, in party order)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	frontier := fs.Bool("frontier", false, "print the whole Pareto frontier (--json always lists it)")

@@ -461,3 +461,133 @@ func TestSettleBudget(t *testing.T) {
 		t.Errorf("negative budget: %d %q", code, errs)
 	}
 }
+
+// writeScenario writes a generated space as a scenario directory.
+func writeScenario(t *testing.T, dir string, f settle.Format, d *settle.Domain, ps []*settle.Profile) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := settle.WriteDomain(&buf, d, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "domain"+settleExt[f]), buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for k, p := range ps {
+		buf.Reset()
+		if err := settle.WriteProfile(&buf, p, d, f); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("profile-%d%s", k+1, settleExt[f])), buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestSettleTournament(t *testing.T) {
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(1, 2))
+	d, ps := settle.Generate(r, 2, 4, 4, true)
+	writeScenario(t, filepath.Join(dir, "a"), settle.Genius, d, ps)
+	d, ps = settle.Generate(r, 3, 3, 3, true)
+	writeScenario(t, filepath.Join(dir, "b"), settle.YAML, d, ps)
+	d, ps = settle.GenerateNonlinear(r, settle.NonlinearConfig{Issues: 5, Rectangles: 10, Discount: true})
+	writeScenario(t, filepath.Join(dir, "c"), settle.Genius, d, ps)
+	// A pareto.xml beside the profiles is not a profile.
+	if err := os.WriteFile(filepath.Join(dir, "c", "pareto.xml"), []byte("0.5, 0.5\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runSettleCmd(t, "tournament", "--rounds", "100", "--sample", "50", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "tournament: 3 scenarios, 4 agents, 48 sessions") || !strings.Contains(out, "boulware(e=0.2)") {
+		t.Errorf("table:\n%s", out)
+	}
+	js, _, err := runSettleCmd(t, "tournament", "--rounds", "100", "--sample", "50", "--json", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got settleTournamentJSON
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Sessions) != 48 || len(got.Scores) != 4 || got.Offers == 0 || len(got.Scenarios) != 3 {
+		t.Fatalf("json: %d sessions, %d scores, %d offers, scenarios %v", len(got.Sessions), len(got.Scores), got.Offers, got.Scenarios)
+	}
+	for _, k := range jsonKeys(t, js) {
+		if !snakeCase.MatchString(k) {
+			t.Errorf("key %q is not snake_case", k)
+		}
+	}
+	csvOut, _, err := runSettleCmd(t, "tournament", "--rounds", "100", "--sample", "50", "--csv", "--agent", "boulware", "--agent", "conceder", dir)
+	if err == nil {
+		t.Errorf("two agents for a three-party scenario: no error\n%s", csvOut)
+	}
+	csvOut, _, err = runSettleCmd(t, "tournament", "--rounds", "100", "--csv", "--agent", "boulware", "--agent", "conceder", filepath.Join(dir, "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(csvOut), "\n")
+	if len(lines) != 3 || lines[0] != "agent,sessions,agreements,agreement_rate,mean_utility,mean_nash_distance,mean_frontier_distance,mean_social_welfare" || !strings.HasPrefix(lines[1], "boulware(e=0.2),2,") && !strings.HasPrefix(lines[2], "boulware(e=0.2),2,") {
+		t.Errorf("csv:\n%s", csvOut)
+	}
+	for _, bad := range [][]string{{"tournament"}, {"tournament", "--csv", "--json", dir}, {"tournament", "--rounds", "0", dir}} {
+		if _, _, err := runSettleCmd(t, bad...); !errors.Is(err, errUsage) {
+			t.Errorf("%v: err = %v", bad, err)
+		}
+	}
+	if _, _, err := runSettleCmd(t, "tournament", t.TempDir()); err == nil || !strings.Contains(err.Error(), "no domain file") {
+		t.Errorf("empty dir: %v", err)
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	bar := &progressBar{w: &b}
+	for k := 1; k <= 60; k++ {
+		bar.update(k, 60)
+	}
+	if !strings.HasSuffix(b.String(), "\r[##############################] 60/60 sessions\n") || !strings.Contains(b.String(), "\r[###############...............] 30/60 sessions") {
+		t.Errorf("bar: %q", b.String())
+	}
+}
+
+func TestSettleGenerateConvert(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runSettleCmd(t, "generate", "--out", dir, "--kind", "nonlinear", "--issues", "4", "--count", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scs := strings.Fields(out)
+	if len(scs) != 2 {
+		t.Fatalf("generated %v", scs)
+	}
+	d := filepath.Join(scs[0], "domain.xml")
+	p := filepath.Join(scs[0], "profile-1.xml")
+	text, _, err := runSettleCmd(t, "--domain", d, "--profile", p, "--profile", filepath.Join(scs[0], "profile-2.xml"))
+	if err != nil || !strings.Contains(text, "proven exact") {
+		t.Fatalf("%v\n%s", err, text)
+	}
+	yml, _, err := runSettleCmd(t, "convert", "--to", "yaml", "--domain", d, "--profile", p)
+	if err != nil || !strings.Contains(yml, "nonlinear:") || !strings.Contains(yml, "rectangles:") {
+		t.Fatalf("%v\n%s", err, yml)
+	}
+	if _, _, err := runSettleCmd(t, "convert", "--to", "geniusweb", "--domain", d, "--profile", p); err == nil || !strings.Contains(err.Error(), "GeniusWeb has no hyper-rectangle profiles") {
+		t.Errorf("geniusweb: %v", err)
+	}
+	gw, _, err := runSettleCmd(t, "convert", "--to", "geniusweb", "--domain", filepath.Join(settleData, "genius", "robot_domain.xml"), "--profile", filepath.Join(settleData, "genius", "robot_a.xml"))
+	if err == nil || !strings.Contains(err.Error(), "not expressible in GeniusWeb") {
+		t.Errorf("robot a (weights sum to 1.1) to GeniusWeb: %v\n%s", err, gw)
+	}
+	// The seller's weights sum to 1: GeniusWeb computes the same utilities.
+	gw, _, err = runSettleCmd(t, "convert", "--to", "geniusweb", "--domain", filepath.Join(settleData, "genius", "laptop_domain.xml"), "--profile", filepath.Join(settleData, "genius", "laptop_seller.xml"))
+	if err != nil || !strings.Contains(gw, `"LinearAdditiveUtilitySpace"`) {
+		t.Errorf("seller to GeniusWeb: %v\n%s", err, gw)
+	}
+	if _, _, err := runSettleCmd(t, "generate", "--out", dir, "--parties", "4"); !errors.Is(err, errUsage) {
+		t.Errorf("4 parties: %v", err)
+	}
+}
