@@ -285,6 +285,10 @@ func (e *Elicitor) Next() (a, b Package) {
 	return a, b
 }
 
+// RandomPair returns two packages drawn uniformly, from the Elicitor's own
+// random source.
+func (e *Elicitor) RandomPair() (a, b Package) { return e.randomPackage(), e.randomPackage() }
+
 func entropy2(p float64) float64 {
 	if p <= 0 || p >= 1 {
 		return 0

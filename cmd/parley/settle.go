@@ -38,6 +38,8 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 			return runSettleGenerate(m, args[1:])
 		case "convert":
 			return runSettleConvert(m, args[1:])
+		case "elicit":
+			return runSettleElicit(m, args[1:])
 		}
 	}
 	fs := m.newFlagSet("settle", "--domain D.json --profile A.json --profile B.json [flags]\n"+
@@ -46,7 +48,7 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 		"       parley settle tournament [--agent A ...] [--rounds N] [--csv|--json] DIR\n"+
 		"       parley settle generate --out DIR [--kind linear|nonlinear] [--parties 2|3] [--issues N] [--format genius|geniusweb|yaml|json]\n"+
 		"       parley settle convert --to genius|geniusweb|yaml|json --domain D [--profile P]\n"+
-		"       parley settle elicit ... (see docs/settle.md)")
+		"       parley settle elicit --domain D [--questions N] [--answers-from PROFILE] [--to yaml|json|genius|geniusweb]")
 	var profiles settleList
 	domain := fs.String("domain", "", "domain `file` (parley YAML/JSON, GeniusWeb JSON or Genius XML); defaults to the domain inside a GeniusWeb or Genius profile")
 	fs.Var(&profiles, "profile", "profile `file` of one party (repeat: one per party, in party order)")

@@ -591,3 +591,31 @@ func TestSettleGenerateConvert(t *testing.T) {
 		t.Errorf("4 parties: %v", err)
 	}
 }
+
+func TestSettleElicit(t *testing.T) {
+	party := filepath.Join(settleData, "party")
+	out, _, err := runSettleCmd(t, "elicit", "--domain", filepath.Join(party, "domain.json"), "--answers-from", filepath.Join(party, "host.json"), "--questions", "30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pct int
+	if _, err := fmt.Sscanf(out[strings.Index(out, "the estimate orders "):], "the estimate orders %d%%", &pct); err != nil || pct < 85 {
+		t.Errorf("agreement %d%% (%v):\n%s", pct, err, out)
+	}
+	if !strings.Contains(out, "estimated weights after 30 answers") || !strings.Contains(out, "weights:") {
+		t.Errorf("output:\n%s", out)
+	}
+	// Asked in person: two answers, a stray line, then q.
+	var stdout, stderr bytes.Buffer
+	m := &Main{Stdin: strings.NewReader("1\nmaybe\n2\nq\n"), Stdout: &stdout, Stderr: &stderr}
+	if err := m.Run(context.Background(), []string{"settle", "elicit", "--domain", filepath.Join(party, "domain.json"), "--questions", "5", "--to", "json"}); err != nil {
+		t.Fatal(err)
+	}
+	o := stdout.String()
+	if !strings.Contains(o, "question 3 of 5") || strings.Contains(o, "question 4 of 5") || !strings.Contains(o, "estimated weights after 2 answers") || !strings.Contains(o, `"weights": {`) {
+		t.Errorf("interactive output:\n%s", o)
+	}
+	if _, _, err := runSettleCmd(t, "elicit"); !errors.Is(err, errUsage) {
+		t.Errorf("no domain: %v", err)
+	}
+}
