@@ -46,6 +46,7 @@ const (
 	elicitBeta       = 40.0
 	elicitMoves      = 8
 	elicitCandidates = 200
+	elicitJudges     = 250 // profiles drawn to judge the candidate questions
 	// MaxElicitOptions bounds the options of an issue the Elicitor scores
 	// one by one.
 	MaxElicitOptions = 64
@@ -250,7 +251,19 @@ func (e *Elicitor) move(p *elicitParticle) {
 // question), the one whose answer is expected to tell the most about the
 // profile.
 func (e *Elicitor) Next() (a, b Package) {
+	// Judge the candidates on a weighted subsample of the profiles.
 	w := e.weights()
+	var sub []*elicitParticle
+	u := e.r.Float64() / elicitJudges
+	acc, k := w[0], 0
+	for range elicitJudges {
+		for u > acc && k < len(w)-1 {
+			k++
+			acc += w[k]
+		}
+		sub = append(sub, &e.parts[k])
+		u += 1.0 / elicitJudges
+	}
 	best := -1.0
 	n := len(e.d.Issues)
 	for c := range elicitCandidates {
@@ -270,10 +283,10 @@ func (e *Elicitor) Next() (a, b Package) {
 		}
 		// Mutual information between the answer and the profile.
 		pm, hc := 0.0, 0.0
-		for k := range e.parts {
-			q := 1 / (1 + math.Exp(-elicitBeta*e.parts[k].diff(x, y)))
-			pm += w[k] * q
-			hc += w[k] * entropy2(q)
+		for _, p := range sub {
+			q := 1 / (1 + math.Exp(-elicitBeta*p.diff(x, y)))
+			pm += q / elicitJudges
+			hc += entropy2(q) / elicitJudges
 		}
 		if mi := entropy2(pm) - hc; mi > best {
 			best, a, b = mi, x, y
