@@ -377,7 +377,7 @@ func WriteProfile(w io.Writer, p *Profile, d *Domain, f Format) error {
 	if f == GeniusWeb {
 		g, err := gwProfileOf(p, d)
 		if err != nil {
-			return fmt.Errorf("settle: write profile %s: %w", p.Name, err)
+			return fmt.Errorf("settle: write profile%s: %w", nameSuffix(p.Name), err)
 		}
 		return writeJSON(w, gwProfileFile{LAUS: g})
 	}
@@ -477,3 +477,11 @@ func (d *Domain) FormatPackage(pkg Package) string {
 
 // formatFloat renders a float without trailing noise.
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// nameSuffix is " name" for messages, or nothing for an unnamed profile.
+func nameSuffix(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " " + name
+}

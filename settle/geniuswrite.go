@@ -149,7 +149,7 @@ func writeGeniusAdditive(x *xmlWriter, p *Profile, d *Domain) error {
 		var wv float64
 		evals[i], wv, err = geniusEvaluatorXML(x, is, w, scores)
 		if err != nil {
-			return fmt.Errorf("settle: write profile %s: issue %s: %w", p.Name, is.Name, err)
+			return fmt.Errorf("settle: write profile%s: issue %s: %w", nameSuffix(p.Name), is.Name, err)
 		}
 		weights = append(weights, weight{strconv.Itoa(is.number(i)), formatFloat(wv)})
 	}
@@ -291,7 +291,7 @@ func writeGeniusNonlinear(x *xmlWriter, p *Profile, d *Domain) error {
 				continue
 			}
 			if is.Range == nil {
-				return fmt.Errorf("settle: write profile %s: issue %s: Genius non-linear profiles weigh integer issues only", p.Name, is.Name)
+				return fmt.Errorf("settle: write profile%s: issue %s: Genius non-linear profiles weigh integer issues only", nameSuffix(p.Name), is.Name)
 			}
 			v := is.Range.Value(o)
 			linear = append(linear, Rectangle{Utility: w * s * nl.Max, Bounds: []Bound{{Issue: is.Name, Min: v, Max: v}}})
