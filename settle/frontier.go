@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -244,9 +245,18 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 		return 0
 	})
 	out := &pset{n: p.n}
-	var stair [][2]int64 // three parties: kept (u2, u3), u2 descending, u3 ascending
+	var best *prefixMax // three parties: the largest u3 kept for each u2 and above
+	if p.n == 3 {
+		best = newPrefixMax(p)
+	}
+	// The pairwise test (four or more parties) may cost a pass over
+	// everything kept per point: check the context more often there.
+	mask := 4095
+	if p.n > 3 {
+		mask = 63
+	}
 	for n, i := range order {
-		if n&4095 == 4095 {
+		if n&mask == mask {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -266,11 +276,11 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 		case 3:
 			// Every kept point has a first coordinate at least v's, so v
 			// is dominated when some kept point is at least v in the other
-			// two: a query on the staircase of their (u2, u3) projections.
-			var dom bool
-			if stair, dom = stairAdd(stair, v[1], v[2]); dom {
+			// two: when the largest u3 kept among u2 ≥ v's u2 reaches v's.
+			if best.query(v[1]) >= v[2] {
 				continue
 			}
+			best.add(v[1], v[2])
 		default:
 			if out.dominates(v) {
 				continue
@@ -284,21 +294,45 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 	return out, nil
 }
 
-// stairAdd adds (y, z) to a staircase sorted by y descending, z ascending,
-// unless some point of it is at least (y, z) in both; it reports whether
-// one was.
-func stairAdd(st [][2]int64, y, z int64) ([][2]int64, bool) {
-	// Points with y' ≥ y form a prefix; the last of it has the largest z.
-	k := sort.Search(len(st), func(k int) bool { return st[k][0] < y })
-	if k > 0 && st[k-1][1] >= z {
-		return st, true
+// prefixMax answers "the largest z among the points added whose y is at
+// least a given y" in O(log n): a Fenwick tree of maxima over the ranks of
+// the set's y values, largest first.
+type prefixMax struct {
+	ys   []int64 // distinct y values, ascending
+	tree []int64
+}
+
+func newPrefixMax(p *pset) *prefixMax {
+	ys := make([]int64, p.len())
+	for i := range ys {
+		ys[i] = p.u[i*p.n+1]
 	}
-	// Drop the points (y', z') ≤ (y, z) that follow: y' ≤ y, z' ≤ z.
-	e := k
-	for e < len(st) && st[e][1] <= z {
-		e++
+	slices.Sort(ys)
+	ys = slices.Compact(ys)
+	t := make([]int64, len(ys)+1)
+	for i := range t {
+		t[i] = math.MinInt64
 	}
-	return slices.Replace(st, k, e, [2]int64{y, z}), false
+	return &prefixMax{ys: ys, tree: t}
+}
+
+// pos is the 1-based rank of y among the values from the largest down.
+func (f *prefixMax) pos(y int64) int {
+	return len(f.ys) - sort.Search(len(f.ys), func(k int) bool { return f.ys[k] >= y })
+}
+
+func (f *prefixMax) add(y, z int64) {
+	for k := f.pos(y); k < len(f.tree); k += k & -k {
+		f.tree[k] = max(f.tree[k], z)
+	}
+}
+
+func (f *prefixMax) query(y int64) int64 {
+	m := int64(math.MinInt64)
+	for k := f.pos(y); k > 0; k -= k & -k {
+		m = max(m, f.tree[k])
+	}
+	return m
 }
 
 // MaxFrontier is the most points a frontier, or any partial frontier or
