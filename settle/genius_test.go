@@ -315,3 +315,35 @@ func TestGeniusBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestParetoCompare: a published frontier with one exact point, one
+// rounded exact point and one dominated point, missing an exact point.
+func TestParetoCompare(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "genius", "grid_pareto.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := settle.ReadParetoFile("grid_pareto.xml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([][]float64{{1, 0}, {0.66666667, 0.64}, {0.5, 0.5}}, pts); diff != "" {
+		t.Errorf("points (-want +got):\n%s", diff)
+	}
+	f, err := geniusSpace(t, "grid_domain.xml", "grid_a.xml", "grid_b.xml").Pareto(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := settle.ParetoComparison{Published: 3, OnFrontier: 2, Dominated: 1, Exact: 3, Missing: 1}
+	if got := f.Compare(append(pts, []float64{0.9, 0.9}), 1e-6); got != (settle.ParetoComparison{Published: 4, OnFrontier: 2, Dominated: 1, Beyond: 1, Exact: 3, Missing: 1}) {
+		t.Errorf("with an unreachable point: %+v", got)
+	}
+	if got := f.Compare(pts, 1e-6); got != want {
+		t.Errorf("comparison %+v, want %+v", got, want)
+	}
+	for _, bad := range []string{"0.5, x\n", "1, 2, 3\n", "<pareto/>\n"} {
+		if _, err := settle.ReadParetoFile("p.xml", []byte(bad)); err == nil || !strings.Contains(err.Error(), "settle: pareto p.xml: ") {
+			t.Errorf("%q: err = %v", bad, err)
+		}
+	}
+}

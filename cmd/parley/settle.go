@@ -56,6 +56,7 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 	frontier := fs.Bool("frontier", false, "print the whole Pareto frontier (--json always lists it)")
 	improve := fs.String("improve", "", "tentative package `file`: list the Pareto improvements over it")
 	enumerate := fs.Bool("enumerate", false, "compute the frontier by enumerating every package (slow; a cross-check)")
+	pareto := fs.String("pareto", "", "published frontier `file` (ANAC 2014 pareto.xml, columns in party order) to compare with the exact one")
 	budget := fs.Duration("budget", time.Minute, "time limit for the exact frontier of non-linear profiles; past it, the points found and the remaining gap are reported (0: no limit)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -85,6 +86,19 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 	}
 	elapsed := time.Since(start)
 	st := s.Solve(f)
+	var cmpPareto *settle.ParetoComparison
+	if *pareto != "" {
+		data, err := os.ReadFile(*pareto)
+		if err != nil {
+			return fmt.Errorf("settle: %w", err)
+		}
+		pts, err := settle.ReadParetoFile(*pareto, data)
+		if err != nil {
+			return err
+		}
+		c := f.Compare(pts, 1e-6)
+		cmpPareto = &c
+	}
 	var im *settle.Improvement
 	if *improve != "" {
 		data, err := os.ReadFile(*improve)
@@ -102,9 +116,21 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 	if *asJSON {
 		r := settleReport(s, st, im)
 		r.Seconds = elapsed.Seconds()
+		if c := cmpPareto; c != nil {
+			r.Pareto = &settleParetoJSON{c.Published, c.OnFrontier, c.Dominated, c.Beyond, c.Exact, c.Missing}
+		}
 		return settleWriteJSON(m.Stdout, r)
 	}
-	return settlePrint(m.Stdout, s, st, *frontier, im, elapsed)
+	if err := settlePrint(m.Stdout, s, st, *frontier, im, elapsed); err != nil {
+		return err
+	}
+	if cmpPareto != nil {
+		fmt.Fprintf(m.Stdout, "\ncompared with %s: %s\n", *pareto, cmpPareto)
+		if !f.Exact {
+			fmt.Fprintln(m.Stdout, "(against the points found: the frontier is not proven exact)")
+		}
+	}
+	return nil
 }
 
 // settleLoad reads the domain and the profiles named on the command line.
@@ -202,6 +228,17 @@ type settleJSON struct {
 	Solutions   *settleSolutions   `json:"solutions,omitempty"`
 	Points      []*settleOutcome   `json:"frontier"`
 	Improve     *settleImproveJSON `json:"improve,omitempty"`
+	Pareto      *settleParetoJSON  `json:"pareto_comparison,omitempty"`
+}
+
+// settleParetoJSON compares a published frontier with the exact one.
+type settleParetoJSON struct {
+	Published  int `json:"published_points"`
+	OnFrontier int `json:"on_exact_frontier"`
+	Dominated  int `json:"strictly_dominated"`
+	Beyond     int `json:"unreachable"`
+	Exact      int `json:"exact_points"`
+	Missing    int `json:"exact_points_not_published"`
 }
 
 // settleImproveJSON is the "--improve" part of the JSON report.
@@ -352,7 +389,11 @@ func settlePrint(w io.Writer, s *settle.Space, st *settle.Settlement, all bool, 
 			if settleRational(s, pt.Utilities) {
 				ir = "yes"
 			}
-			fmt.Fprintf(tw, "\t%d\t%s\t%s\n", pt.Count, ir, s.Domain.FormatPackage(pt.Package))
+			count := "-"
+			if pt.Count > 0 {
+				count = fmt.Sprint(pt.Count)
+			}
+			fmt.Fprintf(tw, "\t%s\t%s\t%s\n", count, ir, s.Domain.FormatPackage(pt.Package))
 		}
 		if err := tw.Flush(); err != nil {
 			return err

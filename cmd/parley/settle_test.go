@@ -417,6 +417,10 @@ func TestSettleGeniusXML(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `laptop_seller.xml: <issue index="2" name="Harddisk"> (line 9): value "240 Gb" has no evaluation`) {
 		t.Errorf("err = %v", err)
 	}
+	text, _, err = runSettleCmd(t, "--domain", filepath.Join(g, "grid_domain.xml"), "--profile", filepath.Join(g, "grid_a.xml"), "--profile", filepath.Join(g, "grid_b.xml"), "--pareto", filepath.Join(g, "grid_pareto.xml"))
+	if err != nil || !strings.Contains(text, "3 published points: 2 on the exact frontier, 1 strictly dominated by it, 0 unreachable; the exact frontier has 3 points, 1 of them not published") {
+		t.Errorf("pareto comparison: %v\n%s", err, text)
+	}
 	text, _, err = runSettleCmd(t, "--domain", filepath.Join(g, "laptop_domain.xml"), "--profile", filepath.Join(g, "laptop_buyer.xml"), "--profile", filepath.Join(g, "laptop_seller.xml"))
 	if err != nil {
 		t.Fatal(err)
