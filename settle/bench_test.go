@@ -2,6 +2,7 @@ package settle_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -121,4 +122,78 @@ func BenchmarkSimulate(b *testing.B) {
 		offers += res.Offers
 	}
 	b.ReportMetric(float64(offers)/b.Elapsed().Seconds(), "offers/s")
+}
+
+// BenchmarkFrontier3 measures the exact three-party frontier plus the
+// Nash, KS, egalitarian and utilitarian points on 10^3 to 10^12 packages
+// (3 to 12 issues of 10 options): the first two parties' interests are
+// opposed, the third's drawn independently. The 10^6 case also times the
+// frontier by enumeration once, in the same run, as a baseline.
+func BenchmarkFrontier3(b *testing.B) {
+	ctx := context.Background()
+	for issues := 3; issues <= 12; issues++ {
+		b.Run(fmt.Sprintf("1e%d", issues), func(b *testing.B) {
+			d, ps := settle.Generate(rand.New(rand.NewPCG(1, 2)), 3, issues, 10, true)
+			s, err := settle.New(d, ps...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var base time.Duration
+			if issues == 6 {
+				start := time.Now()
+				if _, err := s.ParetoByEnumeration(ctx); err != nil {
+					b.Fatal(err)
+				}
+				base = time.Since(start)
+			}
+			var st *settle.Settlement
+			for b.Loop() {
+				if st, err = s.Settle(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(st.Frontier.Len()), "frontier")
+			if base > 0 {
+				b.ReportMetric(base.Seconds()/(b.Elapsed().Seconds()/float64(b.N)), "x-faster-than-enumeration")
+			}
+		})
+	}
+}
+
+// BenchmarkTournament measures negotiation speed in a tournament: the four
+// built-in agents meet in every ordered pair on four two-party domains of
+// 10^6 to 10^12 packages, and in every ordered triple on a three-party
+// 10^6 domain, with a deadline of 10 000 rounds and discounting. Frontiers
+// are computed before the timer starts.
+func BenchmarkTournament(b *testing.B) {
+	var scs []*settle.Scenario
+	for _, issues := range []int{6, 8, 10, 12} {
+		d, ps := settle.Generate(rand.New(rand.NewPCG(uint64(issues), 2)), 2, issues, 10, true)
+		for _, p := range ps {
+			p.Discount = 0.9
+		}
+		s, err := settle.New(d, ps...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		scs = append(scs, &settle.Scenario{Name: d.Name, Space: s})
+	}
+	d, ps := settle.Generate(rand.New(rand.NewPCG(3, 2)), 3, 6, 10, true)
+	s, err := settle.New(d, ps...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	scs = append(scs, &settle.Scenario{Name: "three", Space: s})
+	cfg := settle.TournamentConfig{Agents: settle.BuiltinAgents(), Rounds: 10000}
+	var offers int64
+	var elapsed time.Duration
+	for b.Loop() {
+		res, err := settle.RunTournament(context.Background(), scs, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		offers += res.Offers
+		elapsed += res.Elapsed
+	}
+	b.ReportMetric(float64(offers)/elapsed.Seconds(), "offers/s")
 }

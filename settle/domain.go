@@ -11,10 +11,7 @@ package settle
 
 import (
 	"fmt"
-	"maps"
 	"math"
-	"slices"
-	"sort"
 	"strconv"
 )
 
@@ -26,15 +23,61 @@ type Domain struct {
 	Issues []Issue
 }
 
-// Issue is one negotiated question: either a list of discrete options or an
-// integer range.
+// Issue is one negotiated question: a list of discrete options, an integer
+// range, or a real interval sampled on a grid.
 type Issue struct {
 	// Name identifies the issue within its domain.
 	Name string
-	// Options holds the discrete options; empty for a range issue.
+	// Options holds the discrete options; empty for a range or real issue.
 	Options []string
 	// Range is set for an integer-valued issue such as "ceasefire days 0..90".
 	Range *Range
+	// Real is set for a continuous issue (Genius's "real" issues), which
+	// parley negotiates over a grid of equally spaced values.
+	Real *Real
+	// Number is the issue's index in a Genius XML domain, by which Genius
+	// profiles refer to it; 0 means its position plus one (the numbering
+	// Genius gives issues under the root objective 0).
+	Number int
+}
+
+// Real is a continuous interval Low..High negotiated over Steps equally
+// spaced values, both ends included.
+type Real struct {
+	// Low is the smallest value.
+	Low float64
+	// High is the largest value.
+	High float64
+	// Steps is the number of grid values (at least 2 unless Low equals
+	// High); 0 is read as DefaultRealSteps.
+	Steps int
+}
+
+// DefaultRealSteps is the number of grid values of a real issue that does
+// not say: the ends and every tenth of the interval.
+const DefaultRealSteps = 11
+
+// steps returns the effective number of grid values.
+func (r Real) steps() int {
+	switch {
+	case r.Low == r.High:
+		return 1
+	case r.Steps <= 0:
+		return DefaultRealSteps
+	}
+	return r.Steps
+}
+
+// Value returns the i-th grid value of the interval.
+func (r Real) Value(i int) float64 {
+	n := r.steps()
+	if n == 1 || i == 0 {
+		return r.Low
+	}
+	if i == n-1 {
+		return r.High
+	}
+	return r.Low + (r.High-r.Low)*float64(i)/float64(n-1)
 }
 
 // Range is an integer interval Low, Low+Step, ..., up to High inclusive.
@@ -69,24 +112,70 @@ func (r Range) Value(i int) int64 { return r.Low + int64(i)*r.step() }
 // IsRange reports whether the issue is an integer range.
 func (is *Issue) IsRange() bool { return is.Range != nil }
 
+// numeric reports whether options are numbers (range and real issues).
+func (is *Issue) numeric() bool { return is.Range != nil || is.Real != nil }
+
+// value returns the number of option i of a range or real issue.
+func (is *Issue) value(i int) float64 {
+	if is.Real != nil {
+		return is.Real.Value(i)
+	}
+	return float64(is.Range.Value(i))
+}
+
 // Len returns the number of options of the issue.
 func (is *Issue) Len() int {
-	if is.Range != nil {
+	switch {
+	case is.Range != nil:
 		return is.Range.Len()
+	case is.Real != nil:
+		return is.Real.steps()
 	}
 	return len(is.Options)
 }
 
 // Label returns the text form of option i.
 func (is *Issue) Label(i int) string {
-	if is.Range != nil {
+	switch {
+	case is.Range != nil:
 		return strconv.FormatInt(is.Range.Value(i), 10)
+	case is.Real != nil:
+		return formatFloat(is.Real.Value(i))
 	}
 	return is.Options[i]
 }
 
-// Index returns the position of the option labelled s, or -1.
+// number returns the issue's Genius index given its position.
+func (is *Issue) number(pos int) int {
+	if is.Number != 0 {
+		return is.Number
+	}
+	return pos + 1
+}
+
+// Index returns the position of the option labelled s, or -1. A real
+// issue's option is found by its value, within a millionth of a grid step.
 func (is *Issue) Index(s string) int {
+	if is.Real != nil {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(f) {
+			return -1
+		}
+		r := *is.Real
+		n := r.steps()
+		if n == 1 {
+			if f == r.Low {
+				return 0
+			}
+			return -1
+		}
+		step := (r.High - r.Low) / float64(n-1)
+		k := math.Round((f - r.Low) / step)
+		if k < 0 || k >= float64(n) || math.Abs(r.Value(int(k))-f) > math.Abs(step)*1e-6 {
+			return -1
+		}
+		return int(k)
+	}
 	if is.Range != nil {
 		v, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
@@ -128,6 +217,7 @@ func (d *Domain) Validate() error {
 		return fmt.Errorf("issues: no issues")
 	}
 	seen := make(map[string]bool, len(d.Issues))
+	numbers := make(map[int]string, len(d.Issues))
 	for i := range d.Issues {
 		is := &d.Issues[i]
 		if is.Name == "" {
@@ -137,6 +227,32 @@ func (d *Domain) Validate() error {
 			return fmt.Errorf("issues: duplicate issue %q", is.Name)
 		}
 		seen[is.Name] = true
+		if other, dup := numbers[is.number(i)]; dup {
+			return fmt.Errorf("issues.%s: index %d already belongs to issue %q", is.Name, is.number(i), other)
+		}
+		numbers[is.number(i)] = is.Name
+		if is.Number < 0 {
+			return fmt.Errorf("issues.%s: negative index %d", is.Name, is.Number)
+		}
+		if is.Real != nil {
+			r := is.Real
+			switch {
+			case len(is.Options) > 0 || is.Range != nil:
+				return fmt.Errorf("issues.%s: a real interval together with options or a range", is.Name)
+			case math.IsNaN(r.Low) || math.IsInf(r.Low, 0) || math.IsNaN(r.High) || math.IsInf(r.High, 0):
+				return fmt.Errorf("issues.%s: real bounds %v..%v are not finite", is.Name, r.Low, r.High)
+			case r.High < r.Low:
+				return fmt.Errorf("issues.%s: real high %v below low %v", is.Name, r.High, r.Low)
+			case r.Steps < 0 || r.Steps == 1 && r.High > r.Low || r.Steps > MaxRangeValues:
+				return fmt.Errorf("issues.%s: real steps %d not in 2..%d", is.Name, r.Steps, MaxRangeValues)
+			}
+			for k := 1; k < r.steps(); k++ {
+				if r.Value(k) <= r.Value(k-1) {
+					return fmt.Errorf("issues.%s: real interval %v..%v too narrow for %d values", is.Name, r.Low, r.High, r.steps())
+				}
+			}
+			continue
+		}
 		if is.Range != nil {
 			r := is.Range
 			if len(is.Options) > 0 {
@@ -166,212 +282,6 @@ func (d *Domain) Validate() error {
 				return fmt.Errorf("issues.%s: duplicate option %q", is.Name, o)
 			}
 			opts[o] = true
-		}
-	}
-	return nil
-}
-
-// Profile is one party's linear additive utility over a domain: the utility
-// of a package is the sum over issues of weight × score of the chosen option.
-type Profile struct {
-	// Name identifies the party.
-	Name string
-	// Weights maps each issue name to its weight; the weights sum to 1.
-	Weights map[string]float64
-	// Scores maps each issue name to how the party scores its options.
-	Scores map[string]Scoring
-	// Reservation is the walk-away utility: packages below it are not
-	// individually rational for this party.
-	Reservation float64
-	// Disagreement is the utility the party gets when talks fail; nil means
-	// the reservation value. It must not exceed the reservation value.
-	Disagreement *float64
-	// ReservationBid, when set, is a package whose utility defines the
-	// reservation value (GeniusWeb's reservationBid); it maps issue names to
-	// option labels. The readers and New set Reservation to its utility.
-	ReservationBid map[string]string
-}
-
-// Scoring scores the options of one issue in [0,1]: a table for discrete
-// options, or a piecewise-linear function for range issues.
-type Scoring struct {
-	// Options maps option labels to scores.
-	Options map[string]float64
-	// Points is a piecewise-linear function given by (value, score) pairs in
-	// increasing value order; values outside the points take the nearest
-	// end point's score.
-	Points []Point2
-}
-
-// Point2 is one corner of a piecewise-linear score function.
-type Point2 struct {
-	// X is the issue value.
-	X float64
-	// Score is the score at X.
-	Score float64
-}
-
-// fieldNames names profile fields in error messages, per file format.
-type fieldNames struct{ weights, scores string }
-
-var (
-	parleyNames = fieldNames{"weights", "scores"}
-	gwNames     = fieldNames{"issueWeights", "issueUtilities"}
-)
-
-// Tolerance is the slack allowed when checking that weights sum to 1.
-const Tolerance = 1e-6
-
-// DisagreementValue returns the disagreement utility of p.
-func (p *Profile) DisagreementValue() float64 {
-	if p.Disagreement != nil {
-		return *p.Disagreement
-	}
-	return p.Reservation
-}
-
-// score returns the score of option o of issue is under s.
-func (s *Scoring) score(is *Issue, o int) (float64, bool) {
-	if is.Range != nil && len(s.Points) > 0 {
-		return interpolate(s.Points, float64(is.Range.Value(o))), true
-	}
-	v, ok := s.Options[is.Label(o)]
-	return v, ok
-}
-
-// interpolate evaluates the piecewise-linear function pts at x.
-func interpolate(pts []Point2, x float64) float64 {
-	if x <= pts[0].X {
-		return pts[0].Score
-	}
-	last := pts[len(pts)-1]
-	if x >= last.X {
-		return last.Score
-	}
-	i := sort.Search(len(pts), func(i int) bool { return pts[i].X >= x })
-	a, b := pts[i-1], pts[i]
-	if b.X == x {
-		return b.Score
-	}
-	return a.Score + (b.Score-a.Score)*(x-a.X)/(b.X-a.X)
-}
-
-// validate checks p against d and, when p has a reservation bid, sets
-// Reservation to the bid's utility. Field names in errors come from fn, per
-// file format; strict reports options without a score as errors (otherwise
-// they score 0, as in GeniusWeb).
-func (p *Profile) validate(d *Domain, strict bool, fn fieldNames) error {
-	sum := 0.0
-	for _, name := range slices.Sorted(maps.Keys(p.Weights)) {
-		w := p.Weights[name]
-		if d.Issue(name) < 0 {
-			return fmt.Errorf("%s: unknown issue %q", fn.weights, name)
-		}
-		if math.IsNaN(w) || w < 0 || w > 1 {
-			return fmt.Errorf("%s.%s: weight %v not in [0,1]", fn.weights, name, w)
-		}
-		sum += w
-	}
-	for _, is := range d.Issues {
-		if _, ok := p.Weights[is.Name]; !ok {
-			return fmt.Errorf("%s: missing issue %q", fn.weights, is.Name)
-		}
-	}
-	if math.Abs(sum-1) > Tolerance {
-		return fmt.Errorf("%s: weights sum to %s, want 1", fn.weights, strconv.FormatFloat(sum, 'g', 10, 64))
-	}
-	for _, name := range slices.Sorted(maps.Keys(p.Scores)) {
-		if d.Issue(name) < 0 {
-			return fmt.Errorf("%s: unknown issue %q", fn.scores, name)
-		}
-	}
-	for i := range d.Issues {
-		is := &d.Issues[i]
-		s, ok := p.Scores[is.Name]
-		if !ok {
-			return fmt.Errorf("%s: missing issue %q", fn.scores, is.Name)
-		}
-		if err := s.validate(is, strict); err != nil {
-			return fmt.Errorf("%s.%s: %w", fn.scores, is.Name, err)
-		}
-	}
-	if p.ReservationBid != nil {
-		pkg, err := d.Package(p.ReservationBid)
-		if err != nil {
-			return fmt.Errorf("reservationBid: %w", err)
-		}
-		s := &Space{Domain: d}
-		c := s.compile(p)
-		var u int64
-		for i, o := range pkg {
-			u += c[i][o]
-		}
-		// Weights may sum to 1 within a tolerance, so a bid's utility may
-		// stray just past [0,1].
-		p.Reservation = min(max(FromFixed(u), 0), 1)
-	}
-	if math.IsNaN(p.Reservation) || p.Reservation < 0 || p.Reservation > 1 {
-		return fmt.Errorf("reservation: %v not in [0,1]", p.Reservation)
-	}
-	if p.Disagreement != nil {
-		dv := *p.Disagreement
-		if math.IsNaN(dv) || dv < 0 || dv > 1 {
-			return fmt.Errorf("disagreement: %v not in [0,1]", dv)
-		}
-		if dv > p.Reservation {
-			return fmt.Errorf("disagreement: %v above the reservation value %v", dv, p.Reservation)
-		}
-	}
-	return nil
-}
-
-func (s *Scoring) validate(is *Issue, strict bool) error {
-	if len(s.Points) > 0 {
-		if is.Range == nil {
-			return fmt.Errorf("points given for a discrete issue")
-		}
-		for i, pt := range s.Points {
-			if math.IsNaN(pt.X) || math.IsInf(pt.X, 0) {
-				return fmt.Errorf("points[%d]: value %v is not finite", i, pt.X)
-			}
-			if math.IsNaN(pt.Score) || pt.Score < 0 || pt.Score > 1 {
-				return fmt.Errorf("points[%d]: score %v not in [0,1]", i, pt.Score)
-			}
-			if i > 0 && pt.X <= s.Points[i-1].X {
-				return fmt.Errorf("points[%d]: value %v not above %v", i, pt.X, s.Points[i-1].X)
-			}
-		}
-		if len(s.Options) > 0 {
-			return fmt.Errorf("both points and option scores")
-		}
-		return nil
-	}
-	for _, label := range slices.Sorted(maps.Keys(s.Options)) {
-		v := s.Options[label]
-		if is.Index(label) < 0 {
-			return fmt.Errorf("unknown option %q", label)
-		}
-		if math.IsNaN(v) || v < 0 || v > 1 {
-			return fmt.Errorf("option %q: score %v not in [0,1]", label, v)
-		}
-	}
-	if strict && is.Range == nil {
-		for _, o := range is.Options {
-			if _, ok := s.Options[o]; !ok {
-				return fmt.Errorf("option %q has no score", o)
-			}
-		}
-	}
-	if strict && is.Range != nil {
-		if len(s.Options) == 0 {
-			return fmt.Errorf("no points for range issue")
-		}
-		// Scored value by value, every value needs its score, as for
-		// discrete options: a forgotten value must not silently score 0.
-		for k := range is.Len() {
-			if _, ok := s.Options[is.Label(k)]; !ok {
-				return fmt.Errorf("value %s has no score (give points for a piecewise-linear score instead)", is.Label(k))
-			}
 		}
 	}
 	return nil

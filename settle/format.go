@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
@@ -23,6 +25,9 @@ const (
 	// GeniusWeb is the GeniusWeb JSON format (domain files with
 	// issuesValues, LinearAdditiveUtilitySpace profiles).
 	GeniusWeb Format = "geniusweb"
+	// Genius is the Genius XML format of the ANAC competitions (domain
+	// templates, additive and non-linear utility spaces).
+	Genius Format = "genius"
 )
 
 // domainFile is parley's own domain format.
@@ -35,6 +40,13 @@ type issueFile struct {
 	Name    string     `yaml:"name" json:"name"`
 	Options []string   `yaml:"options,omitempty" json:"options,omitempty"`
 	Range   *rangeFile `yaml:"range,omitempty" json:"range,omitempty"`
+	Real    *realFile  `yaml:"real,omitempty" json:"real,omitempty"`
+}
+
+type realFile struct {
+	Low   float64 `yaml:"low" json:"low"`
+	High  float64 `yaml:"high" json:"high"`
+	Steps int     `yaml:"steps,omitempty" json:"steps,omitempty"`
 }
 
 type rangeFile struct {
@@ -49,8 +61,98 @@ type profileFile struct {
 	Reservation    float64              `yaml:"reservation,omitempty" json:"reservation,omitempty"`
 	Disagreement   *float64             `yaml:"disagreement,omitempty" json:"disagreement,omitempty"`
 	ReservationBid map[string]string    `yaml:"reservationBid,omitempty" json:"reservationBid,omitempty"`
-	Weights        map[string]float64   `yaml:"weights" json:"weights"`
-	Scores         map[string]scoreFile `yaml:"scores" json:"scores"`
+	Discount       float64              `yaml:"discount,omitempty" json:"discount,omitempty"`
+	Capped         bool                 `yaml:"capped,omitempty" json:"capped,omitempty"`
+	Weights        map[string]float64   `yaml:"weights,omitempty" json:"weights,omitempty"`
+	Scores         map[string]scoreFile `yaml:"scores,omitempty" json:"scores,omitempty"`
+	Nonlinear      *nonlinearFile       `yaml:"nonlinear,omitempty" json:"nonlinear,omitempty"`
+}
+
+// nonlinearFile is the hyper-rectangle part of a parley profile.
+type nonlinearFile struct {
+	Max         float64        `yaml:"max" json:"max"`
+	Aggregation string         `yaml:"aggregation,omitempty" json:"aggregation,omitempty"`
+	Rectangles  []rectFile     `yaml:"rectangles,omitempty" json:"rectangles,omitempty"`
+	Functions   []functionFile `yaml:"functions,omitempty" json:"functions,omitempty"`
+}
+
+type functionFile struct {
+	Weight      *float64       `yaml:"weight,omitempty" json:"weight,omitempty"`
+	Aggregation string         `yaml:"aggregation,omitempty" json:"aggregation,omitempty"`
+	Rectangles  []rectFile     `yaml:"rectangles,omitempty" json:"rectangles,omitempty"`
+	Functions   []functionFile `yaml:"functions,omitempty" json:"functions,omitempty"`
+}
+
+// rectFile is a rectangle: its utility and the [min, max] bound per issue,
+// under include (inside counts) or exclude (outside counts).
+type rectFile struct {
+	Utility float64             `yaml:"utility" json:"utility"`
+	Include map[string][2]int64 `yaml:"include,omitempty" json:"include,omitempty"`
+	Exclude map[string][2]int64 `yaml:"exclude,omitempty" json:"exclude,omitempty"`
+}
+
+func (f *functionFile) function(path string) (Function, error) {
+	fn := Function{Weight: 1, Aggregation: Aggregation(f.Aggregation)}
+	if f.Weight != nil {
+		fn.Weight = *f.Weight
+	}
+	var err error
+	if fn.Rectangles, err = rectangles(f.Rectangles, path); err != nil {
+		return fn, err
+	}
+	for k := range f.Functions {
+		g, err := f.Functions[k].function(fmt.Sprintf("%sfunctions[%d].", path, k))
+		if err != nil {
+			return fn, err
+		}
+		fn.Functions = append(fn.Functions, g)
+	}
+	return fn, nil
+}
+
+func rectangles(rs []rectFile, path string) ([]Rectangle, error) {
+	var out []Rectangle
+	for k, r := range rs {
+		if len(r.Include) > 0 && len(r.Exclude) > 0 {
+			return nil, fmt.Errorf("nonlinear.%srectangles[%d]: both include and exclude", path, k)
+		}
+		rect := Rectangle{Utility: r.Utility}
+		bounds := r.Include
+		if len(r.Exclude) > 0 {
+			rect.Exclude, bounds = true, r.Exclude
+		}
+		for _, name := range slices.Sorted(maps.Keys(bounds)) {
+			b := bounds[name]
+			rect.Bounds = append(rect.Bounds, Bound{Issue: name, Min: b[0], Max: b[1]})
+		}
+		out = append(out, rect)
+	}
+	return out, nil
+}
+
+func rectFiles(rs []Rectangle) []rectFile {
+	var out []rectFile
+	for _, r := range rs {
+		m := map[string][2]int64{}
+		for _, b := range r.Bounds {
+			m[b.Issue] = [2]int64{b.Min, b.Max}
+		}
+		rf := rectFile{Utility: r.Utility, Include: m}
+		if r.Exclude {
+			rf.Include, rf.Exclude = nil, m
+		}
+		out = append(out, rf)
+	}
+	return out
+}
+
+func functionFiles(fs []Function) []functionFile {
+	var out []functionFile
+	for _, f := range fs {
+		w := f.Weight
+		out = append(out, functionFile{Weight: &w, Aggregation: string(f.Aggregation), Rectangles: rectFiles(f.Rectangles), Functions: functionFiles(f.Functions)})
+	}
+	return out
 }
 
 // scoreFile is either a mapping from options to scores or a list of
@@ -124,6 +226,13 @@ func ReadDomain(name string, data []byte) (*Domain, error) {
 }
 
 func readDomain(data []byte) (*Domain, error) {
+	if isXML(data) {
+		root, err := parseXML(data)
+		if err != nil {
+			return nil, err
+		}
+		return readGeniusDomain(root)
+	}
 	if m := sniff(data); m != nil {
 		if _, ok := m["issuesValues"]; ok {
 			return readGWDomain(data)
@@ -153,6 +262,9 @@ func readDomain(data []byte) (*Domain, error) {
 		if is.Range != nil {
 			x.Range = &Range{Low: is.Range.Low, High: is.Range.High, Step: is.Range.Step}
 		}
+		if is.Real != nil {
+			x.Real = &Real{Low: is.Real.Low, High: is.Real.High, Steps: is.Real.Steps}
+		}
 		d.Issues = append(d.Issues, x)
 	}
 	if err := d.Validate(); err != nil {
@@ -176,6 +288,13 @@ func readProfile(data []byte, d *Domain) (*Profile, error) {
 	if d == nil {
 		return nil, fmt.Errorf("no domain to check the profile against")
 	}
+	if isXML(data) {
+		root, err := parseXML(data)
+		if err != nil {
+			return nil, err
+		}
+		return readGeniusProfile(root, d)
+	}
 	if m := sniff(data); m != nil {
 		if _, ok := m["LinearAdditiveUtilitySpace"]; ok {
 			return readGWProfile(data, d)
@@ -191,7 +310,17 @@ func readProfile(data []byte, d *Domain) (*Profile, error) {
 		Reservation:    f.Reservation,
 		Disagreement:   f.Disagreement,
 		ReservationBid: f.ReservationBid,
+		Discount:       f.Discount,
+		Capped:         f.Capped,
 		Scores:         map[string]Scoring{},
+	}
+	if n := f.Nonlinear; n != nil {
+		top := functionFile{Aggregation: n.Aggregation, Rectangles: n.Rectangles, Functions: n.Functions}
+		fn, err := top.function("")
+		if err != nil {
+			return nil, err
+		}
+		p.Nonlinear = &Nonlinear{Max: n.Max, Aggregation: fn.Aggregation, Rectangles: fn.Rectangles, Functions: fn.Functions}
 	}
 	if p.Weights == nil {
 		p.Weights = map[string]float64{}
@@ -203,7 +332,7 @@ func readProfile(data []byte, d *Domain) (*Profile, error) {
 		}
 		p.Scores[issue] = sc
 	}
-	if err := p.validate(d, true, parleyNames); err != nil {
+	if err := p.validate(d, p.Nonlinear == nil, parleyNames); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -211,14 +340,25 @@ func readProfile(data []byte, d *Domain) (*Profile, error) {
 
 // WriteDomain encodes d in the given format.
 func WriteDomain(w io.Writer, d *Domain, f Format) error {
-	if f == GeniusWeb {
+	switch f {
+	case GeniusWeb:
+		for _, is := range d.Issues {
+			if is.Real != nil {
+				return fmt.Errorf("settle: write domain %s: issue %s: GeniusWeb export supports integer ranges only", d.Name, is.Name)
+			}
+		}
 		return writeJSON(w, gwDomainOf(d))
+	case Genius:
+		return writeGeniusDomain(w, d)
 	}
 	df := domainFile{Name: d.Name}
 	for _, is := range d.Issues {
 		x := issueFile{Name: is.Name, Options: is.Options}
 		if is.Range != nil {
 			x.Range = &rangeFile{Low: is.Range.Low, High: is.Range.High, Step: is.Range.Step}
+		}
+		if is.Real != nil {
+			x.Real = &realFile{Low: is.Real.Low, High: is.Real.High, Steps: is.Real.Steps}
 		}
 		df.Issues = append(df.Issues, x)
 	}
@@ -227,12 +367,17 @@ func WriteDomain(w io.Writer, d *Domain, f Format) error {
 
 // WriteProfile encodes p, a profile over d, in the given format. GeniusWeb
 // has no numeric reservation value or disagreement point: only a
-// reservation bid, when p has one, is written.
+// reservation bid, when p has one, is written; it has no capped or
+// hyper-rectangle profiles either. Genius XML is written so that Genius
+// computes the same utilities (see writeGeniusProfile).
 func WriteProfile(w io.Writer, p *Profile, d *Domain, f Format) error {
+	if f == Genius {
+		return writeGeniusProfile(w, p, d)
+	}
 	if f == GeniusWeb {
 		g, err := gwProfileOf(p, d)
 		if err != nil {
-			return fmt.Errorf("settle: write profile %s: %w", p.Name, err)
+			return fmt.Errorf("settle: write profile%s: %w", nameSuffix(p.Name), err)
 		}
 		return writeJSON(w, gwProfileFile{LAUS: g})
 	}
@@ -241,8 +386,13 @@ func WriteProfile(w io.Writer, p *Profile, d *Domain, f Format) error {
 		Reservation:    p.Reservation,
 		Disagreement:   p.Disagreement,
 		ReservationBid: p.ReservationBid,
+		Discount:       p.Discount,
+		Capped:         p.Capped,
 		Weights:        p.Weights,
 		Scores:         map[string]scoreFile{},
+	}
+	if n := p.Nonlinear; n != nil {
+		pf.Nonlinear = &nonlinearFile{Max: n.Max, Aggregation: string(n.Aggregation), Rectangles: rectFiles(n.Rectangles), Functions: functionFiles(n.Functions)}
 	}
 	for issue, s := range p.Scores {
 		sf := scoreFile{Options: s.Options}
@@ -327,3 +477,11 @@ func (d *Domain) FormatPackage(pkg Package) string {
 
 // formatFloat renders a float without trailing noise.
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// nameSuffix is " name" for messages, or nothing for an unnamed profile.
+func nameSuffix(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " " + name
+}

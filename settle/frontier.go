@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
+	"sort"
+	"time"
 )
 
 // Outcome is a point in utility space together with a package that reaches
@@ -19,7 +22,8 @@ type Outcome struct {
 	// Utilities holds each party's utility, in party order.
 	Utilities []float64
 	// Count is the number of packages with exactly this utility vector
-	// (saturating at the largest uint64).
+	// (saturating at the largest uint64); 0 when not counted (utilities
+	// capped at 1, and frontiers found by branch and bound).
 	Count uint64
 
 	fixed []int64
@@ -32,8 +36,20 @@ type Frontier struct {
 	// utility vectors (for two parties: first party's utility descending,
 	// second party's ascending).
 	Points []Outcome
-	// Method names the algorithm used: "merge" or "enumerate".
+	// Method names the algorithm used: "merge", "enumerate" or
+	// "branch-and-bound".
 	Method string
+	// Exact reports that the frontier is proven complete: always for merge
+	// and enumeration; for branch and bound when the search finished
+	// within its budget.
+	Exact bool
+	// Gap is 0 for an exact frontier. Otherwise no package outside the
+	// points found can beat all of them by more than Gap: lowering every
+	// party's utility of any package by Gap leaves it weakly dominated by
+	// a point found.
+	Gap float64
+	// Nodes counts the search nodes branch and bound visited.
+	Nodes int64
 }
 
 // Len returns the number of distinct utility vectors on the frontier.
@@ -69,11 +85,59 @@ func mulSat(a, b uint64) uint64 {
 // issue by issue; it never enumerates the outcome space. A package is on the
 // frontier when no other package is at least as good for every party and
 // better for one.
+//
+// Spaces with a non-linear profile are solved exactly by branch and bound
+// (see ParetoWithin); Pareto gives it no time limit.
 func (s *Space) Pareto(ctx context.Context) (*Frontier, error) {
-	if len(s.Profiles) == 2 {
-		return s.merge2(ctx)
+	return s.ParetoWithin(ctx, 0)
+}
+
+// ParetoWithin is Pareto with a time budget for spaces with non-linear
+// profiles: when the branch and bound has not finished after budget (0
+// means no limit), it returns the points found so far with Exact false and
+// the remaining Gap. Linear spaces ignore the budget.
+func (s *Space) ParetoWithin(ctx context.Context, budget time.Duration) (*Frontier, error) {
+	if !s.linear {
+		return s.paretoBnB(ctx, budget)
 	}
-	return s.mergeN(ctx)
+	var f *Frontier
+	var err error
+	if len(s.Profiles) == 2 {
+		f, err = s.merge2(ctx)
+	} else {
+		f, err = s.mergeN(ctx)
+	}
+	if err != nil || !s.capped {
+		return f, err
+	}
+	return s.capFrontier(f), nil
+}
+
+// capFrontier applies the parties' caps at 1 to a frontier of their
+// uncapped utilities. Capping is monotone, so the capped frontier is the
+// non-dominated part of the capped points; a point where some capped
+// party sits at 1 may now stand for packages off the uncapped frontier, so
+// its count becomes 0 (not counted).
+func (s *Space) capFrontier(f *Frontier) *Frontier {
+	np := len(s.Profiles)
+	ps := &pset{n: np}
+	v := make([]int64, np)
+	for k, pt := range f.Points {
+		cnt := pt.Count
+		for p, x := range pt.fixed {
+			v[p] = x
+			if s.parties[p].capped && x >= Scale {
+				v[p], cnt = Scale, 0
+			}
+		}
+		ps.push(v, uint64(k), cnt)
+	}
+	ps = ps.filter()
+	out := &Frontier{Method: f.Method, Exact: true, Points: make([]Outcome, ps.len())}
+	for k := range out.Points {
+		out.Points[k] = s.outcome(f.Points[ps.ref[k]].Package, ps.vec(k), ps.cnt[k])
+	}
+	return out
 }
 
 // ParetoByEnumeration computes the same frontier as Pareto by enumerating
@@ -116,7 +180,7 @@ func (s *Space) ParetoByEnumeration(ctx context.Context) (*Frontier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("settle: pareto: %w", err)
 	}
-	f := &Frontier{Method: "enumerate", Points: make([]Outcome, run.len())}
+	f := &Frontier{Method: "enumerate", Exact: true, Points: make([]Outcome, run.len())}
 	for i := range f.Points {
 		pkg := make(Package, len(s.Domain.Issues))
 		s.decode(run.ref[i], pkg)
@@ -181,8 +245,18 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 		return 0
 	})
 	out := &pset{n: p.n}
+	var best *prefixMax // three parties: the largest u3 kept for each u2 and above
+	if p.n == 3 {
+		best = newPrefixMax(p)
+	}
+	// The pairwise test (four or more parties) may cost a pass over
+	// everything kept per point: check the context more often there.
+	mask := 4095
+	if p.n > 3 {
+		mask = 63
+	}
 	for n, i := range order {
-		if n&4095 == 4095 {
+		if n&mask == mask {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -192,14 +266,25 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 			out.cnt[k-1] = addSat(out.cnt[k-1], p.cnt[i])
 			continue
 		}
-		if p.n == 2 {
+		switch p.n {
+		case 2:
 			// Staircase: first coordinate is non-increasing, so only a
 			// strictly larger second coordinate escapes domination.
 			if k := out.len(); k > 0 && v[1] <= out.u[2*k-1] {
 				continue
 			}
-		} else if out.dominates(v) {
-			continue
+		case 3:
+			// Every kept point has a first coordinate at least v's, so v
+			// is dominated when some kept point is at least v in the other
+			// two: when the largest u3 kept among u2 ≥ v's u2 reaches v's.
+			if best.query(v[1]) >= v[2] {
+				continue
+			}
+			best.add(v[1], v[2])
+		default:
+			if out.dominates(v) {
+				continue
+			}
 		}
 		out.push(v, p.ref[i], p.cnt[i])
 		if out.len() > MaxFrontier {
@@ -207,6 +292,47 @@ func (p *pset) filterCtx(ctx context.Context) (*pset, error) {
 		}
 	}
 	return out, nil
+}
+
+// prefixMax answers "the largest z among the points added whose y is at
+// least a given y" in O(log n): a Fenwick tree of maxima over the ranks of
+// the set's y values, largest first.
+type prefixMax struct {
+	ys   []int64 // distinct y values, ascending
+	tree []int64
+}
+
+func newPrefixMax(p *pset) *prefixMax {
+	ys := make([]int64, p.len())
+	for i := range ys {
+		ys[i] = p.u[i*p.n+1]
+	}
+	slices.Sort(ys)
+	ys = slices.Compact(ys)
+	t := make([]int64, len(ys)+1)
+	for i := range t {
+		t[i] = math.MinInt64
+	}
+	return &prefixMax{ys: ys, tree: t}
+}
+
+// pos is the 1-based rank of y among the values from the largest down.
+func (f *prefixMax) pos(y int64) int {
+	return len(f.ys) - sort.Search(len(f.ys), func(k int) bool { return f.ys[k] >= y })
+}
+
+func (f *prefixMax) add(y, z int64) {
+	for k := f.pos(y); k < len(f.tree); k += k & -k {
+		f.tree[k] = max(f.tree[k], z)
+	}
+}
+
+func (f *prefixMax) query(y int64) int64 {
+	m := int64(math.MinInt64)
+	for k := f.pos(y); k > 0; k -= k & -k {
+		m = max(m, f.tree[k])
+	}
+	return m
 }
 
 // MaxFrontier is the most points a frontier, or any partial frontier or
@@ -297,7 +423,7 @@ func (s *Space) mergeN(ctx context.Context) (*Frontier, error) {
 		}
 	}
 	last := levels[ni-1]
-	f := &Frontier{Method: "merge", Points: make([]Outcome, last.len())}
+	f := &Frontier{Method: "merge", Exact: true, Points: make([]Outcome, last.len())}
 	for k := range f.Points {
 		pkg := make(Package, ni)
 		ref := last.ref[k]

@@ -2,9 +2,11 @@ package settle_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"parley/settle"
 )
@@ -22,7 +24,8 @@ func addSeeds(f *testing.F, files ...string) {
 // FuzzReadDomain checks that no input makes the domain decoder panic and
 // that any domain it accepts can be compiled.
 func FuzzReadDomain(f *testing.F) {
-	addSeeds(f, "ceasefire/domain.yaml", "party/domain.json", "party/host.json")
+	addSeeds(f, "ceasefire/domain.yaml", "party/domain.json", "party/host.json",
+		"genius/laptop_domain.xml", "genius/laptop_buyer.xml", "genius/robot_domain.xml", "genius/real_domain.xml", "genius/grid_a.xml")
 	f.Add([]byte(`{"issuesValues":{"x":{"range":{"low":-5,"high":5,"step":5}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := settle.ReadDomain("fuzz", data)
@@ -88,6 +91,49 @@ func partyDomain(f *testing.F) *settle.Domain {
 		f.Fatal(err)
 	}
 	d, err := settle.ReadDomain("domain.json", data)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return d
+}
+
+// FuzzReadGeniusProfile checks that no Genius XML input makes the profile
+// reader panic, and that an accepted profile compiles and yields a
+// frontier, on an integer domain (non-linear profiles) and a discrete one
+// (additive profiles).
+func FuzzReadGeniusProfile(f *testing.F) {
+	addSeeds(f, "genius/grid_a.xml", "genius/grid_b.xml", "genius/laptop_buyer.xml", "genius/laptop_seller.xml")
+	f.Add([]byte(`<utility_space type="nonlinear"><objective><utility maxutility="5"><ufun aggregation="max"><ufun weight="-2" aggregation="min"><hyperRectangle utility="3"><EXCLUDES index="1" min="0" max="4"/></hyperRectangle></ufun></ufun></utility></objective></utility_space>`))
+	domains := []*settle.Domain{readDomainFile(f, "genius/grid_domain.xml"), readDomainFile(f, "genius/laptop_domain.xml")}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, d := range domains {
+			p, err := settle.ReadProfile("fuzz.xml", data, d)
+			if err != nil {
+				continue
+			}
+			s, err := settle.New(d, p, p)
+			if err != nil {
+				t.Fatalf("accepted profile does not compile: %v", err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			_, err = s.Settle(ctx)
+			cancel()
+
+			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// readDomainFile reads a domain from testdata for a fuzz target.
+func readDomainFile(f *testing.F, name string) *settle.Domain {
+	f.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		f.Fatal(err)
+	}
+	d, err := settle.ReadDomain(name, data)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -244,6 +244,23 @@ func gwDomainOf(d *Domain) *gwDomain {
 }
 
 func gwProfileOf(p *Profile, d *Domain) (*gwProfile, error) {
+	if p.Nonlinear != nil {
+		return nil, fmt.Errorf("GeniusWeb has no hyper-rectangle profiles")
+	}
+	for _, is := range d.Issues {
+		if is.Real != nil {
+			return nil, fmt.Errorf("issue %s: GeniusWeb export supports integer ranges only", is.Name)
+		}
+	}
+	if p.Capped {
+		// A capped profile is a plain one when its weights sum to 1 and
+		// its scores are in [0,1].
+		c := *p
+		c.Capped = false
+		if err := c.validate(d, false, gwNames); err != nil {
+			return nil, fmt.Errorf("not expressible in GeniusWeb (weights must sum to 1, scores lie in [0,1]): %w", err)
+		}
+	}
 	g := &gwProfile{
 		Name:           p.Name,
 		IssueWeights:   p.Weights,

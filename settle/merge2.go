@@ -46,7 +46,7 @@ func (s *Space) merge2(ctx context.Context) (*Frontier, error) {
 		}
 	}
 	last := levels[ni-1]
-	f := &Frontier{Method: "merge", Points: make([]Outcome, len(last))}
+	f := &Frontier{Method: "merge", Exact: true, Points: make([]Outcome, len(last))}
 	fx := make([]int64, 2)
 	for k := range last {
 		pkg := make(Package, ni)

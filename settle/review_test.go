@@ -90,13 +90,16 @@ func TestFrontierTooLarge(t *testing.T) {
 	}
 }
 
-// TestFrontierCancellable: a long n-party filter stops when its context does.
+// TestFrontierCancellable: a long n-party filter stops when its context
+// does. Four parties take the pairwise filter (three have a sweep fast
+// enough to finish this case in well under a second); unstopped, it would
+// run for tens of seconds on these 2^17 mutually undominated points.
 func TestFrontierCancellable(t *testing.T) {
-	d := &settle.Domain{Issues: []settle.Issue{{Name: "r", Range: &settle.Range{Low: 0, High: 1 << 19, Step: 1}}}}
+	d := &settle.Domain{Issues: []settle.Issue{{Name: "r", Range: &settle.Range{Low: 0, High: 1 << 17, Step: 1}}}}
 	lin := func(name string, a, b float64) *settle.Profile {
-		return &settle.Profile{Name: name, Weights: map[string]float64{"r": 1}, Scores: map[string]settle.Scoring{"r": {Points: []settle.Point2{{X: 0, Score: a}, {X: 1 << 19, Score: b}}}}}
+		return &settle.Profile{Name: name, Weights: map[string]float64{"r": 1}, Scores: map[string]settle.Scoring{"r": {Points: []settle.Point2{{X: 0, Score: a}, {X: 1 << 17, Score: b}}}}}
 	}
-	s, err := settle.New(d, lin("a", 0, 1), lin("b", 1, 0), lin("c", 0.5, 0.5))
+	s, err := settle.New(d, lin("a", 0, 1), lin("b", 1, 0), lin("c", 0.5, 0.5), lin("d", 0.25, 0.75))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"time"
 )
 
 // ErrNoAgreement reports that no package gives every party at least its
@@ -40,7 +41,14 @@ type Settlement struct {
 
 // Settle computes the frontier with Pareto and the bargaining solutions.
 func (s *Space) Settle(ctx context.Context) (*Settlement, error) {
-	f, err := s.Pareto(ctx)
+	return s.SettleWithin(ctx, 0)
+}
+
+// SettleWithin is Settle with a time budget for the frontier of spaces
+// with non-linear profiles (see ParetoWithin); on an inexact frontier the
+// solutions are those of the points found.
+func (s *Space) SettleWithin(ctx context.Context, budget time.Duration) (*Settlement, error) {
+	f, err := s.ParetoWithin(ctx, budget)
 	if err != nil {
 		return nil, err
 	}

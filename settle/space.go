@@ -28,10 +28,73 @@ type Space struct {
 	// Profiles holds one profile per party, in party order.
 	Profiles []*Profile
 
-	contrib [][][]int64 // [party][issue][option] fixed-point contributions
+	contrib [][][]int64 // [party][issue][option] fixed-point linear contributions
+	parties []*party    // compiled utilities
 	res     []int64     // reservation values, fixed point
 	dis     []int64     // disagreement values, fixed point
+	linear  bool        // no party has a non-linear part
+	capped  bool        // some party's utility is capped at 1
 }
+
+// party is one profile compiled for computation: a linear part in fixed
+// point, an optional cap at 1 and an optional non-linear part.
+type party struct {
+	contrib [][]int64
+	capped  bool
+	nl      *nlModel
+}
+
+// compileParty compiles a validated profile.
+func compileParty(d *Domain, p *Profile) (*party, error) {
+	pt := &party{capped: p.general()}
+	pt.contrib = make([][]int64, len(d.Issues))
+	hasLinear := false
+	for i := range d.Issues {
+		is := &d.Issues[i]
+		w := p.Weights[is.Name]
+		sc := p.Scores[is.Name]
+		pt.contrib[i] = make([]int64, is.Len())
+		if w == 0 {
+			continue
+		}
+		for o := range pt.contrib[i] {
+			v, _ := sc.score(is, o)
+			pt.contrib[i][o] = ToFixed(w * v)
+			hasLinear = hasLinear || pt.contrib[i][o] != 0
+		}
+	}
+	if p.Nonlinear != nil {
+		pt.nl = compileNonlinear(d, p.Nonlinear, hasLinear)
+	}
+	return pt, nil
+}
+
+// linear returns the linear part of pkg's utility.
+func (pt *party) linear(pkg Package) int64 {
+	var u int64
+	for i, o := range pkg {
+		u += pt.contrib[i][o]
+	}
+	return u
+}
+
+// finish turns the linear part lin of pkg's utility into the utility.
+func (pt *party) finish(lin int64, pkg Package) int64 {
+	if pt.nl != nil {
+		v := pt.nl.value(pkg)
+		if pt.nl.exact {
+			return pt.nl.toFixed(v)
+		}
+		lin += v
+	}
+	if pt.capped {
+		lin = min(lin, Scale)
+	}
+	return lin
+}
+
+// eval returns pkg's fixed-point utility.
+func (pt *party) eval(pkg Package) int64 { return pt.finish(pt.linear(pkg), pkg) }
 
 // New validates d and the profiles against it and compiles them into a Space.
 // At least one profile is required.
@@ -45,12 +108,19 @@ func New(d *Domain, profiles ...*Profile) (*Space, error) {
 	if len(profiles) == 0 {
 		return nil, fmt.Errorf("settle: no profiles")
 	}
-	s := &Space{Domain: d, Profiles: profiles}
+	s := &Space{Domain: d, Profiles: profiles, linear: true}
 	for pi, p := range profiles {
 		if err := p.validate(d, false, parleyNames); err != nil {
 			return nil, fmt.Errorf("settle: profile %s: %w", p.Name, err)
 		}
-		s.contrib = append(s.contrib, s.compile(p))
+		pt, err := compileParty(d, p)
+		if err != nil {
+			return nil, fmt.Errorf("settle: profile %s: %w", p.Name, err)
+		}
+		s.parties = append(s.parties, pt)
+		s.contrib = append(s.contrib, pt.contrib)
+		s.linear = s.linear && pt.nl == nil
+		s.capped = s.capped || pt.capped
 		r := ToFixed(p.Reservation)
 		if p.ReservationBid != nil {
 			pkg, _ := d.Package(p.ReservationBid)
@@ -64,23 +134,6 @@ func New(d *Domain, profiles ...*Profile) (*Space, error) {
 		s.dis = append(s.dis, dv)
 	}
 	return s, nil
-}
-
-// compile returns p's fixed-point contribution table [issue][option].
-func (s *Space) compile(p *Profile) [][]int64 {
-	d := s.Domain
-	c := make([][]int64, len(d.Issues))
-	for i := range d.Issues {
-		is := &d.Issues[i]
-		w := p.Weights[is.Name]
-		sc := p.Scores[is.Name]
-		c[i] = make([]int64, is.Len())
-		for o := range c[i] {
-			v, _ := sc.score(is, o)
-			c[i][o] = ToFixed(w * v)
-		}
-	}
-	return c
 }
 
 // ToFixed converts a utility to fixed point, rounding to the nearest 1/Scale.
@@ -128,11 +181,7 @@ func (s *Space) check(pkg Package) error {
 }
 
 func (s *Space) fixed(party int, pkg Package) int64 {
-	var u int64
-	for i, o := range pkg {
-		u += s.contrib[party][i][o]
-	}
-	return u
+	return s.parties[party].eval(pkg)
 }
 
 // Utility returns the utility of pkg for the given party. It panics if pkg
@@ -169,6 +218,10 @@ func (s *Space) Best(party int) (Package, float64) { return s.extreme(party, 1) 
 func (s *Space) Worst(party int) (Package, float64) { return s.extreme(party, -1) }
 
 func (s *Space) extreme(party int, sign int64) (Package, float64) {
+	if s.parties[party].nl != nil {
+		pkg := s.extremeNonlinear(party, sign)
+		return pkg, s.Utility(party, pkg)
+	}
 	pkg := make(Package, len(s.Domain.Issues))
 	for i, cs := range s.contrib[party] {
 		for o, c := range cs {
@@ -224,12 +277,21 @@ func (s *Space) enumerate(fn func(idx uint64, pkg Package, u []int64) bool) erro
 	lastN := s.Domain.Issues[last].Len()
 	u := make([]int64, np)
 	var idx uint64
+	var general []int // parties whose utility is more than the linear sum
+	for p, pt := range s.parties {
+		if pt.capped || pt.nl != nil {
+			general = append(general, p)
+		}
+	}
 	for {
 		base := partial[last*np : last*np+np]
 		for o := 0; o < lastN; o++ {
 			pkg[last] = o
 			for p := 0; p < np; p++ {
 				u[p] = base[p] + s.contrib[p][last][o]
+			}
+			for _, p := range general {
+				u[p] = s.parties[p].finish(u[p], pkg)
 			}
 			if !fn(idx, pkg, u) {
 				return nil

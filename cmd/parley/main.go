@@ -124,3 +124,11 @@ func exitCode(m *Main, err error) int {
 		return 1
 	}
 }
+
+// usageError prints "parley CMD: message" and the command's usage, and
+// returns errUsage (exit status 2).
+func usageError(m *Main, fs *flag.FlagSet, format string, args ...any) error {
+	fmt.Fprintf(m.Stderr, "%s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
+	fs.Usage()
+	return errUsage
+}

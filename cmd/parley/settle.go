@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,8 +23,8 @@ type settleList []string
 func (l *settleList) String() string     { return strings.Join(*l, ",") }
 func (l *settleList) Set(v string) error { *l = append(*l, v); return nil }
 
-// runSettle dispatches "parley settle", "parley settle simulate" and
-// "parley settle winner".
+// runSettle dispatches "parley settle" and its subcommands simulate,
+// winner, tournament, generate, convert and elicit.
 func runSettle(ctx context.Context, m *Main, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
@@ -33,43 +32,73 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 			return runSettleSimulate(ctx, m, args[1:])
 		case "winner":
 			return runSettleWinner(m, args[1:])
+		case "tournament":
+			return runSettleTournament(ctx, m, args[1:])
+		case "generate":
+			return runSettleGenerate(m, args[1:])
+		case "convert":
+			return runSettleConvert(m, args[1:])
+		case "elicit":
+			return runSettleElicit(m, args[1:])
 		}
 	}
 	fs := m.newFlagSet("settle", "--domain D.json --profile A.json --profile B.json [flags]\n"+
 		"       parley settle simulate --domain D.json --profile A.json --profile B.json --agent boulware --agent conceder [flags]\n"+
-		"       parley settle winner [--json] POINTS.yaml")
+		"       parley settle winner [--json] POINTS.yaml\n"+
+		"       parley settle tournament [--agent A ...] [--rounds N] [--csv|--json] DIR\n"+
+		"       parley settle generate --out DIR [--kind linear|nonlinear] [--parties 2|3] [--issues N] [--format genius|geniusweb|yaml|json]\n"+
+		"       parley settle convert --to genius|geniusweb|yaml|json --domain D [--profile P]\n"+
+		"       parley settle elicit --domain D [--questions N] [--answers-from PROFILE] [--to yaml|json|genius|geniusweb]")
 	var profiles settleList
-	domain := fs.String("domain", "", "domain `file` (parley YAML/JSON or GeniusWeb JSON); defaults to the domain inside a GeniusWeb profile")
+	domain := fs.String("domain", "", "domain `file` (parley YAML/JSON, GeniusWeb JSON or Genius XML); defaults to the domain inside a GeniusWeb or Genius profile")
 	fs.Var(&profiles, "profile", "profile `file` of one party (repeat: one per party, in party order)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	frontier := fs.Bool("frontier", false, "print the whole Pareto frontier")
+	frontier := fs.Bool("frontier", false, "print the whole Pareto frontier (--json always lists it)")
 	improve := fs.String("improve", "", "tentative package `file`: list the Pareto improvements over it")
 	enumerate := fs.Bool("enumerate", false, "compute the frontier by enumerating every package (slow; a cross-check)")
+	pareto := fs.String("pareto", "", "published frontier `file` (ANAC 2014 pareto.xml, columns in party order) to compare with the exact one")
+	budget := fs.Duration("budget", time.Minute, "time limit for the exact frontier of non-linear profiles; past it, the points found and the remaining gap are reported (0: no limit)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(m.Stderr, "parley settle: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return errUsage
+		return usageError(m, fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if len(profiles) == 0 {
+		return usageError(m, fs, "at least one --profile is required")
 	}
 	s, err := settleLoad(*domain, profiles)
 	if err != nil {
-		if errors.Is(err, errUsage) {
-			fs.Usage()
-		}
 		return err
 	}
+	if *budget < 0 {
+		return usageError(m, fs, "--budget must not be negative")
+	}
 	var f *settle.Frontier
+	start := time.Now()
 	if *enumerate {
 		f, err = s.ParetoByEnumeration(ctx)
 	} else {
-		f, err = s.Pareto(ctx)
+		f, err = s.ParetoWithin(ctx, *budget)
 	}
 	if err != nil {
 		return err
 	}
+	elapsed := time.Since(start)
 	st := s.Solve(f)
+	var cmpPareto *settle.ParetoComparison
+	if *pareto != "" {
+		data, err := os.ReadFile(*pareto)
+		if err != nil {
+			return fmt.Errorf("settle: %w", err)
+		}
+		pts, err := settle.ReadParetoFile(*pareto, data)
+		if err != nil {
+			return err
+		}
+		c := f.Compare(pts, 1e-6)
+		cmpPareto = &c
+	}
 	var im *settle.Improvement
 	if *improve != "" {
 		data, err := os.ReadFile(*improve)
@@ -85,16 +114,27 @@ func runSettle(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	if *asJSON {
-		return settleWriteJSON(m.Stdout, settleReport(s, st, *frontier, im))
+		r := settleReport(s, st, im)
+		r.Seconds = elapsed.Seconds()
+		if c := cmpPareto; c != nil {
+			r.Pareto = &settleParetoJSON{c.Published, c.OnFrontier, c.Dominated, c.Beyond, c.Exact, c.Missing}
+		}
+		return settleWriteJSON(m.Stdout, r)
 	}
-	return settlePrint(m.Stdout, s, st, *frontier, im)
+	if err := settlePrint(m.Stdout, s, st, *frontier, im, elapsed); err != nil {
+		return err
+	}
+	if cmpPareto != nil {
+		fmt.Fprintf(m.Stdout, "\ncompared with %s: %s\n", *pareto, cmpPareto)
+		if !f.Exact {
+			fmt.Fprintln(m.Stdout, "(against the points found: the frontier is not proven exact)")
+		}
+	}
+	return nil
 }
 
 // settleLoad reads the domain and the profiles named on the command line.
 func settleLoad(domainPath string, profiles []string) (*settle.Space, error) {
-	if len(profiles) == 0 {
-		return nil, fmt.Errorf("settle: at least one --profile is required: %w", errUsage)
-	}
 	if domainPath == "" {
 		domainPath = profiles[0]
 	}
@@ -136,13 +176,23 @@ func settleOut(s *settle.Space, o *settle.Outcome) *settleOutcome {
 	if o == nil {
 		return nil
 	}
-	out := &settleOutcome{Utilities: o.Utilities, Count: o.Count}
+	out := &settleOutcome{Utilities: nonNil(o.Utilities), Count: o.Count}
 	if o.Package != nil {
 		out.Package = s.Domain.Bid(o.Package)
 	}
 	return out
 }
 
+// nonNil returns s, or an empty slice when s is nil, so that JSON lists
+// are [] and never null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// settleParty is one party in the JSON report.
 type settleParty struct {
 	Name         string         `json:"name"`
 	Reservation  float64        `json:"reservation"`
@@ -151,40 +201,67 @@ type settleParty struct {
 	Worst        *settleOutcome `json:"worst"`
 }
 
-type settleJSON struct {
-	Domain      string                    `json:"domain"`
-	Issues      int                       `json:"issues"`
-	Size        string                    `json:"size"`
-	Parties     []settleParty             `json:"parties"`
-	Method      string                    `json:"method"`
-	Frontier    int                       `json:"frontierPoints"`
-	Packages    uint64                    `json:"frontierPackages"`
-	Rational    int                       `json:"rationalPoints"`
-	NoAgreement bool                      `json:"noAgreement"`
-	Ideal       []float64                 `json:"ideal,omitempty"`
-	Solutions   map[string]*settleOutcome `json:"solutions,omitempty"`
-	Points      []*settleOutcome          `json:"frontier,omitempty"`
-	Improve     *settleImproveJSON        `json:"improve,omitempty"`
+// settleSolutions holds the bargaining solutions in the JSON report.
+type settleSolutions struct {
+	Nash             *settleOutcome `json:"nash"`
+	KalaiSmorodinsky *settleOutcome `json:"kalai_smorodinsky"`
+	Egalitarian      *settleOutcome `json:"egalitarian"`
+	Utilitarian      *settleOutcome `json:"utilitarian"`
 }
 
+// settleJSON is the JSON report of "parley settle --json".
+type settleJSON struct {
+	Domain      string             `json:"domain"`
+	Issues      int                `json:"issues"`
+	Size        string             `json:"size"`
+	Parties     []settleParty      `json:"parties"`
+	Method      string             `json:"method"`
+	Exact       bool               `json:"exact"`
+	Gap         float64            `json:"gap"`
+	Nodes       int64              `json:"search_nodes,omitempty"`
+	Seconds     float64            `json:"seconds"`
+	Frontier    int                `json:"frontier_points"`
+	Packages    uint64             `json:"frontier_packages"`
+	Rational    int                `json:"rational_points"`
+	NoAgreement bool               `json:"no_agreement"`
+	Ideal       []float64          `json:"ideal"`
+	Solutions   *settleSolutions   `json:"solutions,omitempty"`
+	Points      []*settleOutcome   `json:"frontier"`
+	Improve     *settleImproveJSON `json:"improve,omitempty"`
+	Pareto      *settleParetoJSON  `json:"pareto_comparison,omitempty"`
+}
+
+// settleParetoJSON compares a published frontier with the exact one.
+type settleParetoJSON struct {
+	Published  int `json:"published_points"`
+	OnFrontier int `json:"on_exact_frontier"`
+	Dominated  int `json:"strictly_dominated"`
+	Beyond     int `json:"unreachable"`
+	Exact      int `json:"exact_points"`
+	Missing    int `json:"exact_points_not_published"`
+}
+
+// settleImproveJSON is the "--improve" part of the JSON report.
 type settleImproveJSON struct {
 	Base         *settleOutcome   `json:"base"`
-	Optimal      bool             `json:"paretoOptimal"`
+	Optimal      bool             `json:"pareto_optimal"`
 	Improvements []*settleOutcome `json:"improvements"`
 	Nash         *settleOutcome   `json:"nash,omitempty"`
 }
 
 func settleUtil(s *settle.Space, pkg settle.Package) *settleOutcome {
 	u, _ := s.Utilities(pkg)
-	return &settleOutcome{Package: s.Domain.Bid(pkg), Utilities: u}
+	return &settleOutcome{Package: s.Domain.Bid(pkg), Utilities: nonNil(u)}
 }
 
-func settleReport(s *settle.Space, st *settle.Settlement, all bool, im *settle.Improvement) *settleJSON {
+// settleReport builds the JSON report; every frontier point is listed with
+// its utilities and package.
+func settleReport(s *settle.Space, st *settle.Settlement, im *settle.Improvement) *settleJSON {
 	f := st.Frontier
 	r := &settleJSON{
 		Domain: s.Domain.Name, Issues: len(s.Domain.Issues), Size: s.Size().String(),
-		Method: f.Method, Frontier: f.Len(), Packages: f.Packages(), Rational: st.Rational,
-		NoAgreement: st.NoAgreement, Ideal: st.Ideal,
+		Method: f.Method, Exact: f.Exact, Gap: f.Gap, Nodes: f.Nodes, Frontier: f.Len(), Packages: f.Packages(), Rational: st.Rational,
+		NoAgreement: st.NoAgreement, Ideal: nonNil(st.Ideal), Parties: []settleParty{}, Points: []*settleOutcome{},
 	}
 	for p, pr := range s.Profiles {
 		best, _ := s.Best(p)
@@ -195,20 +272,18 @@ func settleReport(s *settle.Space, st *settle.Settlement, all bool, im *settle.I
 		})
 	}
 	if !st.NoAgreement {
-		r.Solutions = map[string]*settleOutcome{
-			"nash":             settleOut(s, st.Nash),
-			"kalaiSmorodinsky": settleOut(s, st.KalaiSmorodinsky),
-			"egalitarian":      settleOut(s, st.Egalitarian),
-			"utilitarian":      settleOut(s, st.Utilitarian),
+		r.Solutions = &settleSolutions{
+			Nash:             settleOut(s, st.Nash),
+			KalaiSmorodinsky: settleOut(s, st.KalaiSmorodinsky),
+			Egalitarian:      settleOut(s, st.Egalitarian),
+			Utilitarian:      settleOut(s, st.Utilitarian),
 		}
 	}
-	if all {
-		for i := range f.Points {
-			o := settleOut(s, &f.Points[i])
-			ir := settleRational(s, f.Points[i].Utilities)
-			o.Rational = &ir
-			r.Points = append(r.Points, o)
-		}
+	for i := range f.Points {
+		o := settleOut(s, &f.Points[i])
+		ir := settleRational(s, f.Points[i].Utilities)
+		o.Rational = &ir
+		r.Points = append(r.Points, o)
 	}
 	if im != nil {
 		j := &settleImproveJSON{Base: settleOut(s, &im.Base), Optimal: im.Optimal(), Nash: settleOut(s, im.Nash), Improvements: []*settleOutcome{}}
@@ -245,7 +320,7 @@ func settleUtils(s *settle.Space, u []float64) string {
 	return strings.Join(parts, ", ")
 }
 
-func settlePrint(w io.Writer, s *settle.Space, st *settle.Settlement, all bool, im *settle.Improvement) error {
+func settlePrint(w io.Writer, s *settle.Space, st *settle.Settlement, all bool, im *settle.Improvement, elapsed time.Duration) error {
 	f := st.Frontier
 	fmt.Fprintf(w, "domain %s: %d issues, %s packages\n", s.Domain.Name, len(s.Domain.Issues), s.Size())
 	for p, pr := range s.Profiles {
@@ -259,7 +334,23 @@ func settlePrint(w io.Writer, s *settle.Space, st *settle.Settlement, all bool, 
 		fmt.Fprintf(w, "  best  %.4f  %s\n", ub, s.Domain.FormatPackage(best))
 		fmt.Fprintf(w, "  worst %.4f  %s\n", uw, s.Domain.FormatPackage(worst))
 	}
-	fmt.Fprintf(w, "Pareto frontier (%s): %d points, %d packages, %d individually rational\n", f.Method, f.Len(), f.Packages(), st.Rational)
+	packages := fmt.Sprintf("%d packages", f.Packages())
+	if f.Packages() == 0 && f.Len() > 0 {
+		packages = "packages not counted"
+	}
+	how := f.Method
+	if f.Method == "branch-and-bound" {
+		how = fmt.Sprintf("%s, %d nodes", f.Method, f.Nodes)
+	}
+	fmt.Fprintf(w, "Pareto frontier (%s, %s): %d points, %s, %d individually rational\n", how, elapsed.Round(time.Microsecond), f.Len(), packages, st.Rational)
+	if f.Exact {
+		if f.Method == "branch-and-bound" {
+			fmt.Fprintln(w, "proven exact: the search finished, and every subtree it cut off was shown unable to add a point")
+		}
+	} else {
+		fmt.Fprintf(w, "NOT proven exact: the time budget ran out; for every package, some point found is at most %.6f below it in each party's utility\n", f.Gap)
+		fmt.Fprintln(w, "the solutions below are the best among the points found")
+	}
 	if st.NoAgreement {
 		fmt.Fprintln(w, "no agreement: no package gives every party at least its reservation value")
 	} else {
@@ -298,7 +389,11 @@ func settlePrint(w io.Writer, s *settle.Space, st *settle.Settlement, all bool, 
 			if settleRational(s, pt.Utilities) {
 				ir = "yes"
 			}
-			fmt.Fprintf(tw, "\t%d\t%s\t%s\n", pt.Count, ir, s.Domain.FormatPackage(pt.Package))
+			count := "-"
+			if pt.Count > 0 {
+				count = fmt.Sprint(pt.Count)
+			}
+			fmt.Fprintf(tw, "\t%s\t%s\t%s\n", count, ir, s.Domain.FormatPackage(pt.Package))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -328,174 +423,4 @@ func settleRow(tw io.Writer, s *settle.Space, name string, o *settle.Outcome) {
 		fmt.Fprintf(tw, "\t%.4f", x)
 	}
 	fmt.Fprintf(tw, "\t%s\n", s.Domain.FormatPackage(o.Package))
-}
-
-// runSettleSimulate runs "parley settle simulate".
-func runSettleSimulate(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("settle simulate", "--domain D.json --profile A.json --profile B.json --agent boulware --agent conceder [flags]")
-	var profiles, agents settleList
-	domain := fs.String("domain", "", "domain `file`; defaults to the domain inside a GeniusWeb profile")
-	fs.Var(&profiles, "profile", "profile `file` (give two)")
-	fs.Var(&agents, "agent", "agent for each party, in order: boulware, linear, conceder, time:E, tft (give two)")
-	rounds := fs.Int("rounds", 1000, "deadline in rounds")
-	limit := fs.Duration("time", 0, "deadline in wall-clock time (overrides --rounds)")
-	protocol := fs.String("protocol", string(settle.AlternatingOffers), "alternating-offers or single-text (mediator)")
-	sample := fs.Int("sample", 0, "agents bid from this many random packages instead of the Pareto frontier")
-	seed := fs.Uint64("seed", 1, "seed for --sample")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if len(profiles) != 2 || len(agents) != 2 || fs.NArg() > 0 || *rounds <= 0 || *sample < 0 || *limit < 0 {
-		fmt.Fprintln(m.Stderr, "parley settle simulate: need exactly two --profile and two --agent flags, a positive --rounds and no other arguments")
-		fs.Usage()
-		return errUsage
-	}
-	var strat [2]settle.Strategy
-	for i, a := range agents {
-		st, err := settle.ParseStrategy(a)
-		if err != nil {
-			return err
-		}
-		strat[i] = st
-	}
-	proto := settle.Protocol(*protocol)
-	if proto != settle.AlternatingOffers && proto != settle.SingleText {
-		return fmt.Errorf("settle: unknown protocol %q (want %s or %s)", *protocol, settle.AlternatingOffers, settle.SingleText)
-	}
-	s, err := settleLoad(*domain, profiles)
-	if err != nil {
-		return err
-	}
-	st, err := s.Settle(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := s.Simulate(ctx, st, settle.SimConfig{
-		Agents: strat, Protocol: proto, Rounds: *rounds, Time: *limit, Sample: *sample, Seed: *seed,
-	})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return settleWriteJSON(m.Stdout, struct {
-			Protocol         settle.Protocol `json:"protocol"`
-			Agents           [2]string       `json:"agents"`
-			Agreement        bool            `json:"agreement"`
-			Outcome          *settleOutcome  `json:"outcome"`
-			AcceptedBy       string          `json:"acceptedBy,omitempty"`
-			Rounds           int             `json:"rounds"`
-			Offers           int             `json:"offers"`
-			FrontierDistance float64         `json:"frontierDistance"`
-			NashDistance     *float64        `json:"nashDistance,omitempty"`
-			Nash             *settleOutcome  `json:"nash,omitempty"`
-			Seconds          float64         `json:"seconds"`
-		}{res.Protocol, res.Agents, res.Agreement, settleOut(s, &res.Outcome), settleAccepter(s, res), res.Rounds, res.Offers,
-			res.FrontierDistance, res.NashDistance, settleOut(s, st.Nash), res.Elapsed.Seconds()})
-	}
-	w := m.Stdout
-	deadline := fmt.Sprintf("%d rounds", *rounds)
-	if *limit > 0 {
-		deadline = limit.String()
-	}
-	fmt.Fprintf(w, "%s: %s (%s) vs %s (%s), deadline %s\n", res.Protocol, s.Profiles[0].Name, res.Agents[0], s.Profiles[1].Name, res.Agents[1], deadline)
-	if res.Agreement {
-		by := "both parties (mediator's text)"
-		if res.AcceptedBy >= 0 {
-			by = s.Profiles[res.AcceptedBy].Name
-		}
-		fmt.Fprintf(w, "agreement after %d rounds (%d offers), accepted by %s\n", res.Rounds, res.Offers, by)
-		fmt.Fprintf(w, "package: %s\n", s.Domain.FormatPackage(res.Outcome.Package))
-	} else {
-		fmt.Fprintf(w, "no agreement after %d rounds (%d offers); parties fall back to their disagreement values\n", res.Rounds, res.Offers)
-	}
-	fmt.Fprintf(w, "utilities: %s\n", settleUtils(s, res.Outcome.Utilities))
-	fmt.Fprintf(w, "distance to the Pareto frontier: %.4f\n", res.FrontierDistance)
-	if res.NashDistance != nil {
-		fmt.Fprintf(w, "distance to the Nash point (%s): %.4f\n", settleUtils(s, st.Nash.Utilities), *res.NashDistance)
-	} else {
-		fmt.Fprintln(w, "no Nash point: no package gives every party at least its reservation value")
-	}
-	fmt.Fprintf(w, "time: %s\n", res.Elapsed.Round(time.Microsecond))
-	return nil
-}
-
-func settleAccepter(s *settle.Space, res *settle.SimResult) string {
-	if res.AcceptedBy < 0 {
-		return ""
-	}
-	return s.Profiles[res.AcceptedBy].Name
-}
-
-// runSettleWinner runs "parley settle winner": Adjusted Winner on a points
-// file.
-func runSettleWinner(m *Main, args []string) error {
-	fs := m.newFlagSet("settle winner", "[--json] POINTS.yaml")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	path := fs.Arg(0)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("settle: %w", err)
-	}
-	a, err := settle.ReadAllocation(path, data)
-	if err != nil {
-		return err
-	}
-	d, err := settle.AdjustedWinner(a.Items)
-	if err != nil {
-		return fmt.Errorf("%w (in %s)", err, path)
-	}
-	names := a.Parties
-	for i := range names {
-		if names[i] == "" {
-			names[i] = fmt.Sprintf("party %d", i+1)
-		}
-	}
-	if *asJSON {
-		type item struct {
-			Name   string     `json:"name"`
-			Points [2]float64 `json:"points"`
-			Share  [2]float64 `json:"share"`
-		}
-		out := struct {
-			Parties    [2]string  `json:"parties"`
-			Items      []item     `json:"items"`
-			Points     [2]float64 `json:"points"`
-			Split      string     `json:"split,omitempty"`
-			SplitShare string     `json:"splitShareFirst,omitempty"`
-		}{Parties: names, Points: d.Points, SplitShare: d.SplitShare}
-		for i, it := range a.Items {
-			out.Items = append(out.Items, item{it.Name, it.Points, [2]float64{d.Share[i], 1 - d.Share[i]}})
-		}
-		if d.Split >= 0 {
-			out.Split = a.Items[d.Split].Name
-		}
-		return settleWriteJSON(m.Stdout, out)
-	}
-	tw := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "item\t%s points\t%s points\t%s share\t%s share\n", names[0], names[1], names[0], names[1])
-	for i, it := range a.Items {
-		note := ""
-		if i == d.Split {
-			note = "\t(split)"
-		}
-		fmt.Fprintf(tw, "%s\t%g\t%g\t%.4f\t%.4f%s\n", it.Name, it.Points[0], it.Points[1], d.Share[i], 1-d.Share[i], note)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "each party gets %.4f of its own points\n", d.Points[0])
-	if d.Split >= 0 {
-		fmt.Fprintf(m.Stdout, "split item: %s, %s gets %s of it\n", a.Items[d.Split].Name, names[0], d.SplitShare)
-	} else {
-		fmt.Fprintln(m.Stdout, "no item needs splitting")
-	}
-	return nil
 }
