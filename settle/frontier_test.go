@@ -2,9 +2,12 @@ package settle_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -232,3 +235,74 @@ func TestBestWorst(t *testing.T) {
 }
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+
+func TestFrontierTooLarge(t *testing.T) {
+	old := settle.MaxFrontier
+	settle.MaxFrontier = 5000
+	defer func() { settle.MaxFrontier = old }()
+	for _, parties := range []int{2, 3} {
+		d := &settle.Domain{}
+		weights := map[string]float64{}
+		var sum float64
+		for i := range 5 {
+			name := fmt.Sprintf("i%d", i)
+			is := settle.Issue{Name: name}
+			for o := range 10 {
+				is.Options = append(is.Options, fmt.Sprint(o))
+			}
+			d.Issues = append(d.Issues, is)
+			weights[name] = math.Sqrt(float64(2 + i*3))
+			sum += weights[name]
+		}
+		for k := range weights {
+			weights[k] /= sum
+		}
+		var ps []*settle.Profile
+		for p := range parties {
+			pr := &settle.Profile{Name: fmt.Sprint("p", p), Weights: weights, Scores: map[string]settle.Scoring{}}
+			for _, is := range d.Issues {
+				sc := map[string]float64{}
+				for o, opt := range is.Options {
+					v := float64(o) / 9
+					if p == 1 {
+						v = 1 - v
+					}
+					if p == 2 {
+						v = 0.5
+					}
+					sc[opt] = v
+				}
+				pr.Scores[is.Name] = settle.Scoring{Options: sc}
+			}
+			ps = append(ps, pr)
+		}
+		s, err := settle.New(d, ps...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Pareto(context.Background()); !errors.Is(err, settle.ErrFrontierTooLarge) {
+			t.Errorf("%d parties: Pareto error %v, want ErrFrontierTooLarge", parties, err)
+		}
+		if _, err := s.ParetoByEnumeration(context.Background()); !errors.Is(err, settle.ErrFrontierTooLarge) {
+			t.Errorf("%d parties: enumeration error %v, want ErrFrontierTooLarge", parties, err)
+		}
+	}
+}
+
+func TestFrontierCancellable(t *testing.T) {
+	d := &settle.Domain{Issues: []settle.Issue{{Name: "r", Range: &settle.Range{Low: 0, High: 1 << 17, Step: 1}}}}
+	lin := func(name string, a, b float64) *settle.Profile {
+		return &settle.Profile{Name: name, Weights: map[string]float64{"r": 1}, Scores: map[string]settle.Scoring{"r": {Points: []settle.Point2{{X: 0, Score: a}, {X: 1 << 17, Score: b}}}}}
+	}
+	s, err := settle.New(d, lin("a", 0, 1), lin("b", 1, 0), lin("c", 0.5, 0.5), lin("d", 0.25, 0.75))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = s.Pareto(ctx)
+	if err == nil || time.Since(start) > 5*time.Second {
+		t.Fatalf("Pareto with a 100 ms deadline: %v after %v", err, time.Since(start))
+	}
+}

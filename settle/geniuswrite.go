@@ -198,7 +198,7 @@ func geniusEvaluatorXML(x *xmlWriter, is *Issue, w float64, scores []float64) (f
 	div := math.Max(1, hi)
 	a, b, ok := clampedLine(v, scores, div)
 	if !ok {
-		return nil, 0, fmt.Errorf("Genius XML scores a numeric issue only by a straight line clamped to [0,1]")
+		return nil, 0, fmt.Errorf("a numeric issue is scored in Genius XML only by a straight line clamped to [0,1]")
 	}
 	if is.Range != nil {
 		// Genius's integer evaluator applies offset + slope·(value − lowerbound).

@@ -90,7 +90,6 @@ func steeper(a, b chainEdge) bool {
 
 // hull holds scratch space for the two-objective relaxation test.
 type hull struct {
-	pts   [][2]int64
 	chain [][2]int64
 	edges []chainEdge
 }

@@ -225,3 +225,25 @@ func TestTimeDependentTarget(t *testing.T) {
 		}
 	}
 }
+
+func TestSimulateNeverBelowReservation(t *testing.T) {
+	d := &settle.Domain{Issues: []settle.Issue{{Name: "x", Options: []string{"a", "b"}}}}
+	p0 := &settle.Profile{Name: "p0", Weights: map[string]float64{"x": 1}, Scores: map[string]settle.Scoring{"x": {Options: map[string]float64{"a": 0.8, "b": 0}}}, Reservation: 0.9}
+	p1 := &settle.Profile{Name: "p1", Weights: map[string]float64{"x": 1}, Scores: map[string]settle.Scoring{"x": {Options: map[string]float64{"a": 0.5, "b": 1}}}}
+	s, err := settle.New(d, p0, p1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := settled(t, s)
+	for _, pair := range [][2]settle.Strategy{{settle.Boulware, settle.Conceder}, {settle.Conceder, settle.Boulware}, {settle.Linear, settle.TitForTat{}}} {
+		for _, proto := range []settle.Protocol{settle.AlternatingOffers, settle.SingleText} {
+			res := simulate(t, s, st, settle.SimConfig{Agents: pair, Rounds: 100, Protocol: proto})
+			if res.Agreement {
+				t.Errorf("%s %s vs %s: agreement %v below p0's reservation", proto, pair[0].Name(), pair[1].Name(), res.Outcome.Utilities)
+			}
+		}
+	}
+	if _, err := s.Simulate(context.Background(), st, settle.SimConfig{Agents: [2]settle.Strategy{settle.Linear, settle.Linear}, Rounds: math.MaxInt64 / 2}); err == nil {
+		t.Error("an absurd round count was accepted")
+	}
+}
