@@ -82,6 +82,13 @@ func (s *Server) routes() {
 		// Agreements.
 		{"GET /api/v1/talks/{id}/agreements", s.api(s.apiAgreements)},
 		{"GET /api/v1/talks/{id}/agreements/{agreement}", s.api(s.apiAgreement)},
+		// The single negotiating text, the negotiation domain, proposals,
+		// preference profiles and the settlement engine.
+		{"GET /api/v1/talks/{id}/text", s.api(s.apiText)},
+		{"POST /api/v1/talks/{id}/text", s.api(s.apiReviseText)},
+		{"GET /api/v1/talks/{id}/text/versions", s.api(s.apiTextVersions)},
+		{"GET /api/v1/talks/{id}/text/versions/{n}", s.api(s.apiTextVersion)},
+		{"GET /api/v1/talks/{id}/text/diff", s.api(s.apiTextDiff)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.

@@ -1,0 +1,68 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+
+	"parley"
+	"parley/talks"
+)
+
+// VersionList answers GET /api/v1/talks/{id}/text/versions.
+type VersionList struct {
+	Versions []talks.VersionSummary `json:"versions"`
+}
+
+func (s *Server) apiText(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	return s.Talks.Text(r.Context(), u, r.PathValue("id"), 0)
+}
+
+func (s *Server) apiReviseText(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	var req talks.NewVersion
+	if err := decode(w, r, &req); err != nil {
+		return nil, err
+	}
+	id := r.PathValue("id")
+	tv, err := s.Talks.ReviseText(r.Context(), u, id, req)
+	if err != nil {
+		return nil, err
+	}
+	return created{talksPath(id, "/text/versions/"+strconv.Itoa(tv.Version)), tv}, nil
+}
+
+func (s *Server) apiTextVersions(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	vs, err := s.Talks.TextVersions(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return VersionList{Versions: vs}, nil
+}
+
+// versionParam parses the {n} of a version path: a positive integer.
+func versionParam(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return 0, parley.Errorf(parley.ENOTFOUND, "version %q of the text not found", r.PathValue("n"))
+	}
+	return n, nil
+}
+
+func (s *Server) apiTextVersion(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	n, err := versionParam(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.Talks.Text(r.Context(), u, r.PathValue("id"), n)
+}
+
+func (s *Server) apiTextDiff(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	from, _, err := intParam(r, "from")
+	if err != nil {
+		return nil, err
+	}
+	to, _, err := intParam(r, "to")
+	if err != nil {
+		return nil, err
+	}
+	return s.Talks.Diff(r.Context(), u, r.PathValue("id"), int(from), int(to))
+}
