@@ -89,6 +89,9 @@ func (s *Server) routes() {
 		{"GET /api/v1/talks/{id}/text/versions", s.api(s.apiTextVersions)},
 		{"GET /api/v1/talks/{id}/text/versions/{n}", s.api(s.apiTextVersion)},
 		{"GET /api/v1/talks/{id}/text/diff", s.api(s.apiTextDiff)},
+		{"GET /api/v1/talks/{id}/text/positions", s.api(s.apiPositions)},
+		{"POST /api/v1/talks/{id}/text/positions", s.api(s.apiRecordPositions)},
+		{"POST /api/v1/talks/{id}/text/agree", s.api(s.apiAgreeText)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.

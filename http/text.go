@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"parley"
@@ -65,4 +66,32 @@ func (s *Server) apiTextDiff(w http.ResponseWriter, r *http.Request, u *parley.U
 		return nil, err
 	}
 	return s.Talks.Diff(r.Context(), u, r.PathValue("id"), int(from), int(to))
+}
+
+func (s *Server) apiPositions(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	n, _, err := intParam(r, "version")
+	if err != nil {
+		return nil, err
+	}
+	return s.Talks.Positions(r.Context(), u, r.PathValue("id"), int(n))
+}
+
+func (s *Server) apiRecordPositions(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	var req talks.NewPositions
+	if err := decode(w, r, &req); err != nil {
+		return nil, err
+	}
+	return s.Talks.RecordPositions(r.Context(), u, r.PathValue("id"), req)
+}
+
+func (s *Server) apiAgreeText(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	var req talks.AgreeText
+	if err := decode(w, r, &req); err != nil {
+		return nil, err
+	}
+	a, err := s.Talks.AgreeText(r.Context(), u, r.PathValue("id"), req)
+	if err != nil {
+		return nil, err
+	}
+	return created{talksPath(a.TalksID, "/agreements/"+url.PathEscape(a.ID)), a}, nil
 }
