@@ -258,7 +258,7 @@ func checkState(tx parley.Tx) eventlog.StateCheck {
 				return err
 			}
 			if got.Room != e.Room || got.Text != m.Text || got.Author != m.Author || got.Delegation != m.Delegation ||
-				got.Disclosure != m.Disclosure || got.EventSeq != e.Seq || got.RoomSeq != m.RoomSeq {
+				got.Disclosure != m.Disclosure || got.EventSeq != e.Seq || got.RoomSeq != m.RoomSeq || !sameProposal(got.Proposal, m.Proposal) {
 				return fmt.Errorf("stored message %s differs from the event that recorded it", m.ID)
 			}
 		case parley.EventRelayRecorded:
