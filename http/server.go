@@ -96,6 +96,14 @@ func (s *Server) routes() {
 		{"PUT /api/v1/talks/{id}/domain", s.api(s.apiSetDomain)},
 		{"GET /api/v1/talks/{id}/proposals", s.api(s.apiProposals)},
 		{"POST /api/v1/talks/{id}/proposals", s.api(s.apiPropose)},
+		{"GET /api/v1/talks/{id}/profile", s.api(s.apiProfile)},
+		{"PUT /api/v1/talks/{id}/profile", s.api(s.apiPutProfile)},
+		{"DELETE /api/v1/talks/{id}/profile", s.api(s.apiDeleteProfile)},
+		{"PUT /api/v1/talks/{id}/profile/consent", s.api(s.apiGiveConsent)},
+		{"DELETE /api/v1/talks/{id}/profile/consent", s.api(s.apiWithdrawConsent)},
+		{"GET /api/v1/talks/{id}/settlement", s.api(s.apiSettlement)},
+		{"GET /api/v1/talks/{id}/settlement/improve", s.api(s.apiImprove)},
+		{"GET /api/v1/talks/{id}/dance", s.api(s.apiDance)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.
