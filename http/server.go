@@ -104,6 +104,11 @@ func (s *Server) routes() {
 		{"GET /api/v1/talks/{id}/settlement", s.api(s.apiSettlement)},
 		{"GET /api/v1/talks/{id}/settlement/improve", s.api(s.apiImprove)},
 		{"GET /api/v1/talks/{id}/dance", s.api(s.apiDance)},
+		{"GET /api/v1/talks/{id}/reflections", s.api(s.apiReflections)},
+		{"POST /api/v1/talks/{id}/reflections", s.api(s.apiReflect)},
+		{"GET /api/v1/talks/{id}/reflections/{rid}", s.api(s.apiReflection)},
+		{"POST /api/v1/talks/{id}/reflections/{rid}/answer", s.api(s.apiAnswerReflection)},
+		{"DELETE /api/v1/talks/{id}/reflections/{rid}", s.api(s.apiWithdrawReflection)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.

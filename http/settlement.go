@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"net/url"
 
 	"parley"
 	"parley/talks"
@@ -51,4 +52,49 @@ func (s *Server) apiImprove(w http.ResponseWriter, r *http.Request, u *parley.Us
 
 func (s *Server) apiDance(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
 	return s.Talks.Dance(r.Context(), u, r.PathValue("id"))
+}
+
+// ReflectionList answers GET /api/v1/talks/{id}/reflections.
+type ReflectionList struct {
+	Reflections []talks.ReflectionView `json:"reflections"`
+}
+
+func (s *Server) apiReflections(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	rs, err := s.Talks.Reflections(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return ReflectionList{Reflections: rs}, nil
+}
+
+func (s *Server) apiReflection(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	return s.Talks.Reflection(r.Context(), u, r.PathValue("id"), r.PathValue("rid"))
+}
+
+func (s *Server) apiReflect(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	var req talks.NewReflection
+	if err := decode(w, r, &req); err != nil {
+		return nil, err
+	}
+	id := r.PathValue("id")
+	v, err := s.Talks.Reflect(r.Context(), u, id, req)
+	if err != nil {
+		return nil, err
+	}
+	return created{talksPath(id, "/reflections/"+url.PathEscape(v.ID)), v}, nil
+}
+
+func (s *Server) apiAnswerReflection(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	var req talks.ReflectionAnswer
+	if err := decode(w, r, &req); err != nil {
+		return nil, err
+	}
+	return s.Talks.AnswerReflection(r.Context(), u, r.PathValue("id"), r.PathValue("rid"), req)
+}
+
+func (s *Server) apiWithdrawReflection(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	if err := s.Talks.WithdrawReflection(r.Context(), u, r.PathValue("id"), r.PathValue("rid")); err != nil {
+		return nil, err
+	}
+	return noContent{}, nil
 }
