@@ -92,6 +92,7 @@ func (s *Server) routes() {
 		{"GET /api/v1/talks/{id}/text/positions", s.api(s.apiPositions)},
 		{"POST /api/v1/talks/{id}/text/positions", s.api(s.apiRecordPositions)},
 		{"POST /api/v1/talks/{id}/text/agree", s.api(s.apiAgreeText)},
+		{"GET /api/v1/talks/{id}/text/export", s.api(s.apiExportText)},
 		{"GET /api/v1/talks/{id}/domain", s.api(s.apiDomain)},
 		{"PUT /api/v1/talks/{id}/domain", s.api(s.apiSetDomain)},
 		{"GET /api/v1/talks/{id}/proposals", s.api(s.apiProposals)},

@@ -7,6 +7,7 @@ import (
 
 	"parley"
 	"parley/talks"
+	"parley/textdoc"
 )
 
 // VersionList answers GET /api/v1/talks/{id}/text/versions.
@@ -94,4 +95,43 @@ func (s *Server) apiAgreeText(w http.ResponseWriter, r *http.Request, u *parley.
 		return nil, err
 	}
 	return created{talksPath(a.TalksID, "/agreements/"+url.PathEscape(a.ID)), a}, nil
+}
+
+// exportFormats maps the format parameter of an export to its document
+// format, media type and file extension.
+var exportFormats = map[string]struct {
+	format textdoc.Format
+	mime   string
+	ext    string
+}{
+	"markdown": {textdoc.Markdown, "text/markdown; charset=utf-8", "md"},
+	"html":     {textdoc.HTML, "text/html; charset=utf-8", "html"},
+}
+
+// writeDocument writes an exported agreed text: an HTML page may use its
+// own inline style sheet and nothing else.
+func writeDocument(w http.ResponseWriter, doc []byte, mime, filename string) {
+	w.Header().Set("Content-Type", mime)
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src "+textdoc.StyleHash+"; frame-ancestors 'none'")
+	if filename != "" {
+		w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	}
+	w.Write(doc)
+}
+
+func (s *Server) apiExportText(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	name := r.URL.Query().Get("format")
+	if name == "" {
+		name = "markdown"
+	}
+	f, ok := exportFormats[name]
+	if !ok {
+		return nil, parley.Errorf(parley.EINVALID, "format must be markdown or html, not %q", name)
+	}
+	doc, err := s.Talks.ExportText(r.Context(), u, r.PathValue("id"), f.format)
+	if err != nil {
+		return nil, err
+	}
+	writeDocument(w, doc, f.mime, "agreed-text."+f.ext)
+	return nil, nil
 }

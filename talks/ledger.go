@@ -261,6 +261,8 @@ func checkState(tx parley.Tx) eventlog.StateCheck {
 				got.Disclosure != m.Disclosure || got.EventSeq != e.Seq || got.RoomSeq != m.RoomSeq || !sameProposal(got.Proposal, m.Proposal) {
 				return fmt.Errorf("stored message %s differs from the event that recorded it", m.ID)
 			}
+		case parley.EventTextVersion:
+			return checkTextVersion(ctx, tx, e)
 		case parley.EventRelayRecorded:
 			var link parley.RelayRecorded
 			if err := json.Unmarshal(e.Data, &link); err != nil {
