@@ -134,6 +134,28 @@ func (s *Server) routes() {
 		{"POST /talks/{id}/plenary", s.form(s.plenarySubmit)},
 		{"POST /talks/{id}/rooms/{room}/post", s.form(s.postSubmit)},
 		{"POST /talks/{id}/relay", s.form(s.relaySubmit)},
+		// Pages of the single negotiating text, proposals, preferences and
+		// the settlement engine.
+		{"GET /talks/{id}/text", s.page(s.textPage)},
+		{"POST /talks/{id}/text", s.form(s.reviseSubmit)},
+		{"GET /talks/{id}/text/edit", s.page(s.editPage)},
+		{"GET /talks/{id}/text/diff", s.page(s.diffPage)},
+		{"GET /talks/{id}/text/positions", s.page(s.positionsPage)},
+		{"POST /talks/{id}/text/positions", s.form(s.positionsSubmit)},
+		{"POST /talks/{id}/text/agree", s.form(s.agreeSubmit)},
+		{"GET /talks/{id}/text/agreed", s.agreedPage},
+		{"GET /talks/{id}/proposals", s.page(s.proposalsPage)},
+		{"POST /talks/{id}/proposals", s.form(s.proposeSubmit)},
+		{"POST /talks/{id}/domain", s.form(s.domainSubmit)},
+		{"POST /talks/{id}/reflections", s.form(s.reflectSubmit)},
+		{"POST /talks/{id}/reflections/{rid}/answer", s.form(s.answerSubmit)},
+		{"POST /talks/{id}/reflections/{rid}/withdraw", s.form(s.withdrawReflectionSubmit)},
+		{"GET /talks/{id}/profile", s.page(s.profilePage)},
+		{"POST /talks/{id}/profile", s.form(s.profileSubmit)},
+		{"POST /talks/{id}/profile/consent", s.form(s.consentSubmit)},
+		{"POST /talks/{id}/profile/delete", s.form(s.profileDeleteSubmit)},
+		{"GET /talks/{id}/settlement", s.page(s.settlementPage)},
+		{"GET /talks/{id}/dance", s.page(s.dancePage)},
 	} {
 		s.mux.HandleFunc(rt.pattern, rt.h)
 	}
