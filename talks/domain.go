@@ -93,7 +93,7 @@ func loadDomain(ctx context.Context, tx parley.Tx, sc *scope) (*settle.Domain, *
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := settle.ReadDomain("stored domain", []byte(rec.Source))
+	d, err := cachedDomain(rec.Source)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -22,7 +22,7 @@ func parseProfile(d *settle.Domain, row *parley.Profile) (*settle.Profile, strin
 	if row == nil || row.Source == "" {
 		return nil, "no profile"
 	}
-	p, err := settle.ReadProfile("profile", []byte(row.Source), d)
+	p, err := cachedProfile(d, row.Source)
 	if err != nil {
 		return nil, err.Error()
 	}

@@ -127,6 +127,17 @@ func loadSettlement(ctx context.Context, tx parley.Tx, sc *scope) (*settlementBa
 	return b, nil
 }
 
+// frontier returns the Pareto frontier of the joint space, computed once
+// for the same domain and profiles.
+func (b *settlementBase) frontier(ctx context.Context) (*settle.Frontier, error) {
+	sources := []string{b.rec.Source}
+	for _, pp := range b.shared {
+		sources = append(sources, pp.row.Source)
+	}
+	f, err := cachedFrontier(ctx, b.space, sources)
+	return f, settleErr(err)
+}
+
 // settleErr maps the engine's refusals to application errors.
 func settleErr(err error) error {
 	if errors.Is(err, settle.ErrFrontierTooLarge) {
@@ -169,10 +180,11 @@ func (s *Service) Settlement(ctx context.Context, actor *parley.User, talksID st
 			return nil
 		}
 		v.Complete = true
-		st, err := b.space.Settle(ctx)
+		f, err := b.frontier(ctx)
 		if err != nil {
-			return settleErr(err)
+			return err
 		}
+		st := b.space.Solve(f)
 		v.FrontierSize = st.Frontier.Len()
 		for _, o := range sample(st.Frontier.Points, MaxFrontierShown) {
 			v.Frontier = append(v.Frontier, b.point(o.Package, o.Utilities))
@@ -221,9 +233,9 @@ func (s *Service) Improve(ctx context.Context, actor *parley.User, talksID, prop
 		if err != nil {
 			return err
 		}
-		f, err := b.space.Pareto(ctx)
+		f, err := b.frontier(ctx)
 		if err != nil {
-			return settleErr(err)
+			return err
 		}
 		im, err := b.space.Improve(f, pkg)
 		if err != nil {
@@ -323,10 +335,11 @@ func (s *Service) Dance(ctx context.Context, actor *parley.User, talksID string)
 		if b.space == nil {
 			return nil
 		}
-		st, err := b.space.Settle(ctx)
+		f, err := b.frontier(ctx)
 		if err != nil {
-			return settleErr(err)
+			return err
 		}
+		st := b.space.Solve(f)
 		for _, o := range sample(st.Frontier.Points, MaxFrontierShown) {
 			v.Frontier = append(v.Frontier, b.point(o.Package, o.Utilities))
 		}
