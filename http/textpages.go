@@ -27,7 +27,14 @@ func (p *pages) loadNegotiationPages(funcs template.FuncMap) {
 			}
 			return strconv.FormatFloat(*f, 'f', 2, 64)
 		},
-		"num":   func(f float64) string { return num(f) },
+		"num": func(f float64) string { return num(f) },
+		// scoreIn formats a party's score in m, "" when m has none for it.
+		"scoreIn": func(m map[string]float64, id string) string {
+			if u, ok := m[id]; ok {
+				return strconv.FormatFloat(u, 'f', 2, 64)
+			}
+			return ""
+		},
 		"add":   func(a, b int) int { return a + b },
 		"paras": paragraphs,
 		"sub":   func(a, b float64) float64 { return a - b },
