@@ -34,7 +34,7 @@ type Op struct {
 // for; past it, the differing middle is reported as removed and added
 // whole. It keeps the work and memory bounded (O(MaxEdits²)) for texts
 // that have little in common.
-const MaxEdits = 2000
+const MaxEdits = 1000
 
 // Tokens splits s into words, runs of white space and single other
 // characters; concatenated, they give s back.
@@ -68,26 +68,26 @@ func Tokens(s string) []string {
 func Words(a, b string) []Op {
 	ta, tb := Tokens(a), Tokens(b)
 	var ops []Op
-	add := func(k Kind, text string) {
-		if text == "" {
-			return
+	var cur strings.Builder
+	kind := Kind("")
+	flush := func() {
+		if cur.Len() > 0 {
+			ops = append(ops, Op{kind, cur.String()})
+			cur.Reset()
 		}
-		if n := len(ops); n > 0 && ops[n-1].Kind == k {
-			ops[n-1].Text += text
-			return
-		}
-		ops = append(ops, Op{k, text})
 	}
 	for _, e := range Sequence(ta, tb) {
-		switch e.Kind {
-		case Equal:
-			add(Equal, ta[e.A])
-		case Delete:
-			add(Delete, ta[e.A])
-		case Insert:
-			add(Insert, tb[e.B])
+		if e.Kind != kind {
+			flush()
+			kind = e.Kind
+		}
+		if e.Kind == Insert {
+			cur.WriteString(tb[e.B])
+		} else {
+			cur.WriteString(ta[e.A])
 		}
 	}
+	flush()
 	return regroup(ops)
 }
 

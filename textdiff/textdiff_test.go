@@ -156,3 +156,23 @@ func FuzzWords(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWordsUnrelated diffs two clause bodies of the largest size
+// allowed that have nothing in common: the search stops at MaxEdits.
+func BenchmarkWordsUnrelated(b *testing.B) {
+	x := strings.Repeat("alpha beta ", 16<<10/11)
+	y := strings.Repeat("gamma delta ", 16<<10/12)
+	for b.Loop() {
+		Words(x, y)
+	}
+}
+
+// BenchmarkWordsEdited diffs a largest clause body against itself with a
+// few words changed, the usual case.
+func BenchmarkWordsEdited(b *testing.B) {
+	x := strings.Repeat("the parties release thirty three hostages in the first phase ", 16<<10/62)
+	y := strings.Replace(strings.Replace(x, "thirty", "fifty", 3), "first", "second", 2)
+	for b.Loop() {
+		Words(x, y)
+	}
+}
