@@ -63,6 +63,8 @@ type Message struct {
 	// EventSeq is the ledger event that recorded the message.
 	EventSeq int64  `json:"event_seq"`
 	Relay    *Relay `json:"relay,omitempty"`
+	// Proposal is set on a message that proposes a package.
+	Proposal *Proposal `json:"proposal,omitempty"`
 }
 
 // Validate checks the message's text, its disclosure and, for a relayed
@@ -77,6 +79,11 @@ func (m *Message) Validate() error {
 	}
 	if m.Disclosure == MediatorOnly && m.Room != RoomMediators && !strings.HasPrefix(m.Room, CaucusPrefix) {
 		return Errorf(EINVALID, "mediator-only messages belong in a caucus or the mediators room, not %s", m.Room)
+	}
+	if m.Proposal != nil {
+		if err := m.Proposal.Validate(); err != nil {
+			return err
+		}
 	}
 	if r := m.Relay; r != nil {
 		if !r.Mode.Valid() {

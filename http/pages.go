@@ -53,6 +53,7 @@ func mustLoadPages() *pages {
 	for _, name := range []string{"login", "talks", "overview", "room"} {
 		p.tmpl[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
+	p.loadNegotiationPages(funcs)
 	return p
 }
 

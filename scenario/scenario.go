@@ -30,6 +30,9 @@ type File struct {
 	Users    []User       `yaml:"users"`
 	Groups   []Delegation `yaml:"delegations"`
 	Steps    []Step       `yaml:"steps"`
+	// Negotiation holds the steps of the single negotiating text, the
+	// domain, proposals and profiles, merged into Steps by time.
+	Negotiation []Step `yaml:"negotiation"`
 }
 
 // User is an account to create.
@@ -82,6 +85,9 @@ type Step struct {
 		Reason string             `yaml:"reason"`
 	} `yaml:"status"`
 	Plenary *bool `yaml:"plenary"`
+	// TextStep holds the actions of the text, domain, proposals and
+	// profiles (text.go).
+	TextStep `yaml:",inline"`
 }
 
 // Parse decodes a scenario file strictly.
@@ -252,7 +258,7 @@ func load(ctx context.Context, ts *talks.Service, f *File, password string, res 
 		}
 	}
 	labels := map[string]string{}
-	for i, st := range f.Steps {
+	for i, st := range mergeSteps(f.Steps, f.Negotiation) {
 		if !st.At.IsZero() {
 			clock = st.At
 		}
@@ -295,6 +301,8 @@ func run(ctx context.Context, ts *talks.Service, u *parley.User, id string, st S
 	case st.Plenary != nil:
 		_, err := ts.SetPlenary(ctx, u, id, *st.Plenary)
 		return err
+	case st.TextStep.set():
+		return runText(ctx, ts, u, id, &st.TextStep, labels)
 	}
 	return fmt.Errorf("step has no action")
 }

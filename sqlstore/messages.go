@@ -30,23 +30,41 @@ func (t *Tx) InsertMessage(ctx context.Context, m *parley.Message) error {
 			return t.formatError(err, "insert relay")
 		}
 	}
+	if p := m.Proposal; p != nil {
+		pkg, err := packageJSON(p.Package)
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `INSERT INTO proposals (message_id, package, note) VALUES (?, ?, ?)`, m.ID, pkg, p.Note); err != nil {
+			return t.formatError(err, "insert proposal")
+		}
+	}
 	return nil
 }
 
 const messageSelect = `SELECT m.id, m.talks_id, m.room, m.seq, m.author, COALESCE(u.display_name, ''), m.delegation, m.disclosure, m.text, m.created_at, m.event_seq,
-	r.mode, r.attribution, r.from_delegation, COALESCE(fd.name, ''), r.source_room, r.source_message, r.source_author, r.source_delegation
+	r.mode, r.attribution, r.from_delegation, COALESCE(fd.name, ''), r.source_room, r.source_message, r.source_author, r.source_delegation,
+	p.package, p.note
 	FROM messages m
 	LEFT JOIN users u ON u.id = m.author
 	LEFT JOIN relays r ON r.message_id = m.id
-	LEFT JOIN delegations fd ON fd.id = r.from_delegation `
+	LEFT JOIN delegations fd ON fd.id = r.from_delegation
+	LEFT JOIN proposals p ON p.message_id = m.id `
 
 func scanMessage(row interface{ Scan(...any) error }) (*parley.Message, error) {
 	var m parley.Message
 	var created string
-	var mode, attr, from, fromName, srcRoom, srcMsg, srcAuthor, srcDel sql.NullString
+	var mode, attr, from, fromName, srcRoom, srcMsg, srcAuthor, srcDel, pkg, note sql.NullString
 	if err := row.Scan(&m.ID, &m.TalksID, &m.Room, &m.RoomSeq, &m.Author, &m.AuthorName, &m.Delegation, &m.Disclosure, &m.Text, &created, &m.EventSeq,
-		&mode, &attr, &from, &fromName, &srcRoom, &srcMsg, &srcAuthor, &srcDel); err != nil {
+		&mode, &attr, &from, &fromName, &srcRoom, &srcMsg, &srcAuthor, &srcDel, &pkg, &note); err != nil {
 		return nil, err
+	}
+	if pkg.Valid {
+		p, err := parsePackage(pkg.String)
+		if err != nil {
+			return nil, err
+		}
+		m.Proposal = &parley.Proposal{Package: p, Note: note.String}
 	}
 	m.CreatedAt = parseTime(created)
 	if mode.Valid {
@@ -113,17 +131,8 @@ func (t *Tx) SearchMessages(ctx context.Context, talksID string, rooms []string,
 	if len(rooms) == 0 {
 		return []parley.Message{}, nil
 	}
-	var conds []string
-	args := []any{talksID, "%" + escapeLike(q) + "%"}
-	for _, r := range rooms {
-		if max, ok := hidden[r]; ok {
-			conds = append(conds, `(m.room = ? AND m.event_seq <= ?)`)
-			args = append(args, r, max)
-		} else {
-			conds = append(conds, `m.room = ?`)
-			args = append(args, r)
-		}
-	}
+	conds, roomArgs := roomConds(rooms, hidden)
+	args := append([]any{talksID, "%" + escapeLike(q) + "%"}, roomArgs...)
 	query := messageSelect + `WHERE m.talks_id = ? AND m.text ` + t.d.Like() + ` ? ESCAPE '\' AND (` + strings.Join(conds, " OR ") + `) ORDER BY m.event_seq DESC LIMIT ?`
 	return t.queryMessages(ctx, query, append(args, limit)...)
 }

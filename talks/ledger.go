@@ -260,6 +260,8 @@ func checkState(tx parley.Tx) eventlog.StateCheck {
 			if !sameMessage(got, &m, e) {
 				return fmt.Errorf("stored message %s differs from the event that recorded it", m.ID)
 			}
+		case parley.EventTextVersion:
+			return checkTextVersion(ctx, tx, e)
 		case parley.EventRelayRecorded:
 			var link parley.RelayRecorded
 			if err := json.Unmarshal(e.Data, &link); err != nil {
@@ -287,7 +289,8 @@ func checkState(tx parley.Tx) eventlog.StateCheck {
 // and for a relay how it was passed on and from whom, as its readers see it.
 func sameMessage(got, m *parley.Message, e *parley.Event) bool {
 	if got.Room != e.Room || got.Text != m.Text || got.Author != m.Author || got.Delegation != m.Delegation ||
-		got.Disclosure != m.Disclosure || got.EventSeq != e.Seq || got.RoomSeq != m.RoomSeq || !got.CreatedAt.Equal(m.CreatedAt) {
+		got.Disclosure != m.Disclosure || got.EventSeq != e.Seq || got.RoomSeq != m.RoomSeq || !got.CreatedAt.Equal(m.CreatedAt) ||
+		!sameProposal(got.Proposal, m.Proposal) {
 		return false
 	}
 	if (got.Relay == nil) != (m.Relay == nil) {

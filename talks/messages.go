@@ -160,11 +160,17 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 			}
 		}
 		text := src.Text
+		// A relayed proposal keeps its structure; a paraphrase rewords
+		// the author's note, so the note is not passed on with it.
+		prop := src.Proposal.Clone()
 		if nr.Mode == parley.Paraphrase {
 			text = nr.Text
+			if prop != nil {
+				prop.Note = ""
+			}
 		}
 		m = &parley.Message{ID: parley.NewID("m_"), TalksID: talksID, Room: nr.TargetRoom, Author: actor.ID, AuthorName: actor.DisplayName,
-			Delegation: sc.mine.ID, Disclosure: disc, Text: text, CreatedAt: s.now(),
+			Delegation: sc.mine.ID, Disclosure: disc, Text: text, CreatedAt: s.now(), Proposal: prop,
 			Relay: &parley.Relay{Mode: nr.Mode, Attribution: nr.Attribution,
 				SourceRoom: src.Room, SourceMessage: src.ID, SourceAuthor: src.Author, SourceDelegation: origin}}
 		if nr.Attribution == parley.Attributed {

@@ -145,6 +145,28 @@ func (sc *scope) canRead(room string) bool {
 	return false
 }
 
+// canSee is the read rule of events: the rooms of canRead, and the record
+// rooms that hold events but no messages. The text room (the single
+// negotiating text and the domain) is read by mediators and parties; a
+// party's private room (its preference profile, consent and reflections)
+// only by that party's own members: not by mediators, who read every
+// caucus, nor by observers or administrators.
+func (sc *scope) canSee(room string) bool {
+	if sc.canRead(room) {
+		return true
+	}
+	if sc.mine == nil {
+		return false
+	}
+	switch {
+	case room == parley.RoomText:
+		return sc.canReadText()
+	case strings.HasPrefix(room, parley.PrivatePrefix):
+		return sc.mine.Kind == parley.KindParty && room == parley.PrivateRoom(sc.mine.Slug)
+	}
+	return false
+}
+
 // heldBack returns the last event sequence number the user may see in room,
 // or 0 for no limit: while a party is withdrawn, what reaches its caucus
 // after the withdrawal is held for it until it re-engages.
@@ -226,7 +248,7 @@ func (sc *scope) visible(e *parley.Event) bool {
 	if e.Room == "" {
 		return true
 	}
-	if !sc.canRead(e.Room) {
+	if !sc.canSee(e.Room) {
 		return false
 	}
 	max := sc.heldBack(e.Room)

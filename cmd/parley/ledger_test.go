@@ -202,12 +202,13 @@ func TestLedgerExportVerify(t *testing.T) {
 	if out := mustParley(t, "verify", path, "--key", key); out != want {
 		t.Errorf("verify: %q, want %q", out, want)
 	}
-	// barnea (Israel) reads the talks-wide events, Israel's caucus and
-	// the plenary: nothing of Hamas's caucus, the mediators or the briefing.
+	// barnea (Israel) reads the talks-wide events, Israel's caucus, the
+	// plenary, the text and Israel's private room: nothing of Hamas's
+	// caucus or private room, the mediators or the briefing.
 	sawCaucus := false
 	for _, e := range b.Entries {
 		switch e.Record.Room {
-		case "", parley.RoomPlenary:
+		case "", parley.RoomPlenary, parley.RoomText, parley.PrivateRoom("israel"):
 		case parley.CaucusRoom("israel"):
 			sawCaucus = true
 		default:
