@@ -233,14 +233,19 @@ func (c *Captive) CheckStatus(s *CaptiveStatusChange, today Date) error {
 // captive without a status.
 func (c *Captive) Latest() *CaptiveStatusChange { return c.StatusOn("9999-12-31") }
 
-// StatusOn returns the status that held on day d: the latest by effective
-// date (then by order of recording) that took effect by d; nil if none did.
+// StatusOn returns the status that held on day d: a release that took
+// effect by d (it ends the captivity, whatever was reported later), or else
+// the latest status by effective date (then by order of recording) that
+// took effect by d; nil if none did.
 func (c *Captive) StatusOn(d Date) *CaptiveStatusChange {
 	var best *CaptiveStatusChange
 	for i := range c.History {
 		s := &c.History[i]
 		if s.Effective() > d {
 			continue
+		}
+		if s.Status == CaptiveReleased {
+			return s
 		}
 		if best == nil || s.Effective() >= best.Effective() {
 			best = s

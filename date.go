@@ -100,6 +100,9 @@ func checkPrecise(field string, d *Date, p *DatePrecision) error {
 		}
 		return nil
 	}
+	if *p == PrecisionMonth && len(*d) == len("2006-01") {
+		*d += "-01"
+	}
 	if err := CheckDate(field, *d, true); err != nil {
 		return err
 	}

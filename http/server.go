@@ -82,6 +82,17 @@ func (s *Server) routes() {
 		// Agreements.
 		{"GET /api/v1/talks/{id}/agreements", s.api(s.apiAgreements)},
 		{"GET /api/v1/talks/{id}/agreements/{agreement}", s.api(s.apiAgreement)},
+		// People and promises: captives, implementation, meetings, reports,
+		// deadlines, the talks' history.
+		{"GET /api/v1/talks/{id}/captives", s.api(s.apiCaptives)},
+		{"POST /api/v1/talks/{id}/captives", s.api(s.apiRecordCaptive)},
+		{"GET /api/v1/talks/{id}/captives/aggregates", s.api(s.apiCaptiveAggregates)},
+		{"POST /api/v1/talks/{id}/captives/import", s.api(s.apiImportCaptives)},
+		{"GET /api/v1/talks/{id}/captives/export", s.api(s.apiExportCaptives)},
+		{"GET /api/v1/talks/{id}/captives/access", s.api(s.apiRecordAccess)},
+		{"POST /api/v1/talks/{id}/captives/access", s.api(s.apiSetRecordAccess)},
+		{"GET /api/v1/talks/{id}/captives/{ref}", s.api(s.apiCaptive)},
+		{"POST /api/v1/talks/{id}/captives/{ref}/status", s.api(s.apiCaptiveStatus)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.

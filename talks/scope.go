@@ -16,6 +16,8 @@ type scope struct {
 	// mine is the user's delegation in these talks, nil for a non-member.
 	mine *parley.Delegation
 	role parley.MemberRole
+	// reg is who reads the registry's records and each meeting.
+	reg registryScope
 }
 
 // loadScope loads the user's standing in the talks. A user who is neither a
@@ -47,6 +49,9 @@ func loadScope(ctx context.Context, tx parley.Tx, user *parley.User, talksID str
 	}
 	if sc.mine == nil && !user.Admin {
 		return nil, parley.Errorf(parley.ENOTFOUND, "talks not found")
+	}
+	if err := sc.loadRegistry(ctx, tx); err != nil {
+		return nil, err
 	}
 	return sc, nil
 }
@@ -226,7 +231,7 @@ func (sc *scope) visible(e *parley.Event) bool {
 	if e.Room == "" {
 		return true
 	}
-	if !sc.canRead(e.Room) {
+	if !sc.canSee(e.Room) {
 		return false
 	}
 	max := sc.heldBack(e.Room)

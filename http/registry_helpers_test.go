@@ -1,0 +1,99 @@
+package http_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"parley"
+	"parley/internal/fixture"
+	"parley/ledger"
+)
+
+// members are the fixture's roles that have a bearer token.
+var members = []string{"qatar", "envoy", "israel", "israel2", "hamas", "observer", "operator", "outsider"}
+
+// articleDay is the seed article's "today": 425 days after 7 October 2023.
+var articleDay = time.Date(2024, 12, 5, 12, 0, 0, 0, time.UTC)
+
+// fixClock sets the service clock to the article's day and returns it.
+func (e *env) fixClock() *fixture.Clock {
+	c := &fixture.Clock{T: articleDay}
+	e.Talks.Now = c.Now
+	return c
+}
+
+// bundleRecords returns the events in user's ledger bundle, checking that
+// the bundle verifies.
+func (e *env) bundleRecords(t *testing.T, user string) []ledger.Record {
+	t.Helper()
+	b, err := ledger.ParseBundle(e.must(t, 200, user, "GET", "/api/v1/ledger/bundle", nil))
+	if err != nil {
+		t.Fatalf("%s's bundle: %v", user, err)
+	}
+	if err := ledger.VerifyBundle(b, e.Signer.VerifierKey()); err != nil {
+		t.Fatalf("%s's bundle does not verify: %v", user, err)
+	}
+	out := make([]ledger.Record, len(b.Entries))
+	for i, en := range b.Entries {
+		out[i] = en.Record
+	}
+	return out
+}
+
+// streamed returns the events a stream carried until it was quiet.
+func streamed(t *testing.T, s *stream) []parley.Event {
+	t.Helper()
+	var out []parley.Event
+	for _, ev := range s.collect(300 * time.Millisecond) {
+		var pe parley.Event
+		if err := json.Unmarshal([]byte(ev.Data), &pe); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, pe)
+	}
+	return out
+}
+
+// openStreams opens an event stream from the start for every member role.
+func (e *env) openStreams(t *testing.T) map[string]*stream {
+	streams := map[string]*stream{}
+	for _, r := range members {
+		streams[r] = e.openStream(t, r, 0, "")
+	}
+	return streams
+}
+
+// checkReadPaths checks that the events satisfying match reach exactly the
+// roles in want, on the event stream and in the ledger bundle.
+func (e *env) checkReadPaths(t *testing.T, streams map[string]*stream, want map[string]bool, what string, match func(kind, room string) bool) {
+	t.Helper()
+	for _, r := range members {
+		n := 0
+		for _, ev := range streamed(t, streams[r]) {
+			if match(ev.Kind, ev.Room) {
+				n++
+			}
+		}
+		if (n > 0) != want[r] {
+			t.Errorf("%s on %s's event stream: %d, want some: %v", what, r, n, want[r])
+		}
+		n = 0
+		for _, rec := range e.bundleRecords(t, r) {
+			if match(rec.Kind, rec.Room) {
+				n++
+			}
+		}
+		if (n > 0) != want[r] {
+			t.Errorf("%s in %s's ledger bundle: %d, want some: %v", what, r, n, want[r])
+		}
+	}
+}
+
+// decodeJSON decodes a response body into v.
+func decodeJSON(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+}
