@@ -93,6 +93,16 @@ func (s *Server) routes() {
 		{"POST /api/v1/talks/{id}/captives/access", s.api(s.apiSetRecordAccess)},
 		{"GET /api/v1/talks/{id}/captives/{ref}", s.api(s.apiCaptive)},
 		{"POST /api/v1/talks/{id}/captives/{ref}/status", s.api(s.apiCaptiveStatus)},
+		{"POST /api/v1/talks/{id}/agreements", s.api(s.apiRecordAgreement)},
+		{"GET /api/v1/talks/{id}/agreements/{agreement}/phases", s.api(s.apiPhases)},
+		{"POST /api/v1/talks/{id}/agreements/{agreement}/phases", s.api(s.apiAddPhase)},
+		{"GET /api/v1/talks/{id}/agreements/{agreement}/phases/{n}", s.api(s.apiPhase)},
+		{"GET /api/v1/talks/{id}/agreements/{agreement}/obligations", s.api(s.apiObligations)},
+		{"POST /api/v1/talks/{id}/agreements/{agreement}/obligations", s.api(s.apiAddObligation)},
+		{"GET /api/v1/talks/{id}/agreements/{agreement}/obligations/{obligation}", s.api(s.apiObligation)},
+		{"GET /api/v1/talks/{id}/agreements/{agreement}/verifications", s.api(s.apiVerifications)},
+		{"POST /api/v1/talks/{id}/agreements/{agreement}/verifications", s.api(s.apiVerify)},
+		{"GET /api/v1/talks/{id}/agreements/{agreement}/compliance", s.api(s.apiCompliance)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.
