@@ -103,6 +103,9 @@ func (s *Server) routes() {
 		{"GET /api/v1/talks/{id}/agreements/{agreement}/verifications", s.api(s.apiVerifications)},
 		{"POST /api/v1/talks/{id}/agreements/{agreement}/verifications", s.api(s.apiVerify)},
 		{"GET /api/v1/talks/{id}/agreements/{agreement}/compliance", s.api(s.apiCompliance)},
+		{"GET /api/v1/talks/{id}/meetings", s.api(s.apiMeetings)},
+		{"POST /api/v1/talks/{id}/meetings", s.api(s.apiRecordMeeting)},
+		{"GET /api/v1/talks/{id}/meetings/{meeting}", s.api(s.apiMeeting)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.
