@@ -106,6 +106,9 @@ func (s *Server) routes() {
 		{"GET /api/v1/talks/{id}/meetings", s.api(s.apiMeetings)},
 		{"POST /api/v1/talks/{id}/meetings", s.api(s.apiRecordMeeting)},
 		{"GET /api/v1/talks/{id}/meetings/{meeting}", s.api(s.apiMeeting)},
+		{"GET /api/v1/talks/{id}/reports", s.api(s.apiReports)},
+		{"POST /api/v1/talks/{id}/reports", s.api(s.apiRecordReport)},
+		{"GET /api/v1/talks/{id}/reports/{report}", s.api(s.apiReport)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.
