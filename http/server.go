@@ -109,6 +109,9 @@ func (s *Server) routes() {
 		{"GET /api/v1/talks/{id}/reports", s.api(s.apiReports)},
 		{"POST /api/v1/talks/{id}/reports", s.api(s.apiRecordReport)},
 		{"GET /api/v1/talks/{id}/reports/{report}", s.api(s.apiReport)},
+		{"GET /api/v1/talks/{id}/deadlines", s.api(s.apiDeadlines)},
+		{"POST /api/v1/talks/{id}/deadlines", s.api(s.apiSetDeadline)},
+		{"GET /api/v1/talks/{id}/deadlines/{deadline}", s.api(s.apiDeadline)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"time"
 
 	parleyhttp "parley/http"
 	"parley/scenario"
@@ -20,18 +21,23 @@ func init() {
 const demoPassword = "parley-demo-2024"
 
 func runServe(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-db-size BYTES]")
+	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-db-size BYTES] [--alerts-every DURATION]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := fs.String("data", "./parley-data", "data directory (SQLite database and ledger key)")
 	demo := fs.Bool("demo", false, "load the seed scenario (once) and print its logins")
 	origin := fs.String("origin", "", "ledger origin naming this deployment, fixed at first start (default \""+defaultOrigin+"\")")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (when served over TLS)")
 	maxSize := fs.Int64("max-db-size", 0, "cap the database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
+	alertsEvery := fs.Duration("alerts-every", time.Minute, "how often deadline alerts that came due are fired (each once; at start, those missed while stopped fire late)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(m.Stderr, "parley serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	if *alertsEvery <= 0 {
+		fmt.Fprintln(m.Stderr, "parley serve: --alerts-every must be positive")
 		return errUsage
 	}
 	a, err := openApp(ctx, *data, *origin, true, sqlite.MaxSize(*maxSize))
@@ -51,6 +57,12 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	srv := parleyhttp.NewServer(a.talks, a.auth)
 	srv.SecureCookies = *secure
 	srv.Log = slog.New(slog.NewTextHandler(m.Stderr, nil))
+	// Deadline alerts fire by the service clock; the scheduler stops
+	// before the store closes.
+	actx, stopAlerts := context.WithCancel(ctx)
+	alertsDone := make(chan struct{})
+	go func() { a.talks.RunAlerts(actx, *alertsEvery, srv.Log); close(alertsDone) }()
+	defer func() { stopAlerts(); <-alertsDone }()
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), *data, a.signer.Origin())
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stdout, "parley stopped")
