@@ -193,7 +193,10 @@ func TestRunAlerts(t *testing.T) {
 	defer stop()
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { e.Talks.RunAlerts(rctx, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil))); close(done) }()
+	go func() {
+		e.Talks.RunAlerts(rctx, time.Hour, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		close(done)
+	}()
 	select {
 	case ev := <-sub:
 		if ev.Kind != parley.EventDeadlineAlert {
