@@ -50,3 +50,11 @@ func (s *Server) apiSetDeadline(w http.ResponseWriter, r *http.Request, u *parle
 	}
 	return created{talksPath(d.TalksID, "/deadlines/"+url.PathEscape(d.ID)), d}, nil
 }
+
+func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
+	tl, err := s.Talks.Timeline(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return TimelineList{Timeline: tl}, nil
+}

@@ -112,6 +112,7 @@ func (s *Server) routes() {
 		{"GET /api/v1/talks/{id}/deadlines", s.api(s.apiDeadlines)},
 		{"POST /api/v1/talks/{id}/deadlines", s.api(s.apiSetDeadline)},
 		{"GET /api/v1/talks/{id}/deadlines/{deadline}", s.api(s.apiDeadline)},
+		{"GET /api/v1/talks/{id}/timeline", s.api(s.apiTimeline)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.
