@@ -30,6 +30,12 @@ type File struct {
 	Users    []User       `yaml:"users"`
 	Groups   []Delegation `yaml:"delegations"`
 	Steps    []Step       `yaml:"steps"`
+
+	// People and promises (registry.go): the steps of the registry,
+	// agreements, meetings, reports and deadlines, replayed merged by time
+	// with Steps; and the fixed "now" of the demo.
+	RegistrySteps []Step    `yaml:"registry_steps"`
+	Today         time.Time `yaml:"today"`
 }
 
 // User is an account to create.
@@ -82,6 +88,16 @@ type Step struct {
 		Reason string             `yaml:"reason"`
 	} `yaml:"status"`
 	Plenary *bool `yaml:"plenary"`
+
+	// People and promises (registry.go).
+	Captives      []CaptiveGroup `yaml:"captives"`
+	CaptiveStatus *StatusStep    `yaml:"captive_status"`
+	Agreement     *AgreementStep `yaml:"agreement"`
+	Verify        *VerifyStep    `yaml:"verify"`
+	Meeting       *MeetingStep   `yaml:"meeting"`
+	Report        *ReportStep    `yaml:"report"`
+	Deadline      *DeadlineStep  `yaml:"deadline"`
+	RecordAccess  *AccessStep    `yaml:"record_access"`
 }
 
 // Parse decodes a scenario file strictly.
@@ -151,6 +167,9 @@ func Load(ctx context.Context, ts *talks.Service, f *File, password string) (*Re
 		return nil, ErrNotEmpty
 	}
 	if err := load(ctx, ts, f, password, res); err != nil {
+		return nil, err
+	}
+	if err := saveToday(ctx, ts, f); err != nil {
 		return nil, err
 	}
 	return res, ts.PutSetting(ctx, settingScenario, f.Title)
@@ -230,7 +249,7 @@ func load(ctx context.Context, ts *talks.Service, f *File, password string, res 
 		}
 	}
 	labels := map[string]string{}
-	for i, st := range f.Steps {
+	for i, st := range mergeSteps(f.Steps, f.RegistrySteps) {
 		if !st.At.IsZero() {
 			clock = st.At
 		}
@@ -272,6 +291,9 @@ func run(ctx context.Context, ts *talks.Service, u *parley.User, id string, st S
 		return err
 	case st.Plenary != nil:
 		_, err := ts.SetPlenary(ctx, u, id, *st.Plenary)
+		return err
+	}
+	if ok, err := runRegistry(ctx, ts, u, id, st, labels); ok {
 		return err
 	}
 	return fmt.Errorf("step has no action")

@@ -132,11 +132,29 @@ func TestServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var list struct{ Talks []struct{ Title string } }
+	var list struct{ Talks []struct{ ID, Title string } }
 	json.NewDecoder(resp.Body).Decode(&list)
 	resp.Body.Close()
 	if len(list.Talks) != 1 || list.Talks[0].Title != "Gaza ceasefire and hostage release" {
 		t.Fatalf("talks: %+v", list)
+	}
+	// The demo's clock is fixed at its article's day: 425 days in captivity.
+	req, _ = http.NewRequest("GET", base+"/api/v1/talks/"+list.Talks[0].ID+"/captives/aggregates", nil)
+	req.AddCookie(&http.Cookie{Name: "parley_session", Value: cookie})
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	var agg struct {
+		AsOf string `json:"as_of"`
+		All  struct {
+			Held    int `json:"held"`
+			MaxDays int `json:"max_days"`
+		} `json:"all"`
+	}
+	json.NewDecoder(resp.Body).Decode(&agg)
+	resp.Body.Close()
+	if agg.AsOf != "2024-12-05" || agg.All.Held != 100 || agg.All.MaxDays != 425 || !strings.Contains(out.String(), "clock is fixed at 2024-12-05") {
+		t.Fatalf("the demo's figures: %+v\n%s", agg, out.String())
 	}
 	resp, err = http.Get(base + "/login")
 	if err != nil {

@@ -24,7 +24,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-db-size BYTES] [--alerts-every DURATION]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := fs.String("data", "./parley-data", "data directory (SQLite database and ledger key)")
-	demo := fs.Bool("demo", false, "load the seed scenario (once) and print its logins")
+	demo := fs.Bool("demo", false, "load the seed scenario (once), print its logins and fix the clock at the scenario's day")
 	origin := fs.String("origin", "", "ledger origin naming this deployment, fixed at first start (default \""+defaultOrigin+"\")")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (when served over TLS)")
 	maxSize := fs.Int64("max-db-size", 0, "cap the database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
@@ -48,6 +48,16 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	if *demo {
 		if err := loadDemo(ctx, m, a); err != nil {
 			return err
+		}
+		// The demo's "today" is its article's day, so that its figures
+		// (425 days in captivity, 46 days to the inauguration) hold.
+		today, ok, err := scenario.Today(ctx, a.talks)
+		if err != nil {
+			return err
+		}
+		if ok {
+			a.talks.Now = func() time.Time { return today }
+			fmt.Fprintf(m.Stdout, "the demo's clock is fixed at %s, the day of its article\n", today.Format(time.RFC3339))
 		}
 	}
 	ln, err := net.Listen("tcp", *addr)
