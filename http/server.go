@@ -137,6 +137,13 @@ func (s *Server) routes() {
 		{"POST /talks/{id}/plenary", s.form(s.plenarySubmit)},
 		{"POST /talks/{id}/rooms/{room}/post", s.form(s.postSubmit)},
 		{"POST /talks/{id}/relay", s.form(s.relaySubmit)},
+		{"GET /talks/{id}/captives", s.page(s.captivesPage)},
+		{"POST /talks/{id}/captives/access", s.form(s.accessSubmit)},
+		{"GET /talks/{id}/agreements/{agreement}", s.page(s.agreementPage)},
+		{"GET /talks/{id}/meetings", s.page(s.meetingsPage)},
+		{"GET /talks/{id}/reports", s.page(s.reportsPage)},
+		{"GET /talks/{id}/deadlines", s.page(s.deadlinesPage)},
+		{"GET /talks/{id}/timeline", s.page(s.timelinePage)},
 	} {
 		s.mux.HandleFunc(rt.pattern, rt.h)
 	}
