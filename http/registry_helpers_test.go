@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 
@@ -68,6 +69,7 @@ func (e *env) openStreams(t *testing.T) map[string]*stream {
 // roles in want, on the event stream and in the ledger bundle.
 func (e *env) checkReadPaths(t *testing.T, streams map[string]*stream, want map[string]bool, what string, match func(kind, room string) bool) {
 	t.Helper()
+	var seq int64
 	for _, r := range members {
 		n := 0
 		for _, ev := range streamed(t, streams[r]) {
@@ -82,10 +84,25 @@ func (e *env) checkReadPaths(t *testing.T, streams map[string]*stream, want map[
 		for _, rec := range e.bundleRecords(t, r) {
 			if match(rec.Kind, rec.Room) {
 				n++
+				seq = rec.Index + 1
 			}
 		}
 		if (n > 0) != want[r] {
 			t.Errorf("%s in %s's ledger bundle: %d, want some: %v", what, r, n, want[r])
+		}
+	}
+	// One of those events, asked for by its seq: 404 to whoever may not
+	// see it, as for a missing one.
+	if seq == 0 {
+		t.Fatalf("no event of %s to ask for", what)
+	}
+	for _, r := range members {
+		code := 404
+		if want[r] {
+			code = 200
+		}
+		if got, _ := e.do(t, r, "GET", "/api/v1/ledger/entries/"+strconv.FormatInt(seq, 10), nil); got != code {
+			t.Errorf("%s: %s's ledger entry %d: %d, want %d", what, r, seq, got, code)
 		}
 	}
 }
