@@ -39,7 +39,7 @@ func (e *env) sendCSV(t *testing.T, user, path, contentType, body string) (int, 
 // the operator and outsiders see nothing; the event stream and the ledger
 // bundle follow the same rule.
 func TestCaptivesAccess(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	e.fixClock()
 	streams := e.openStreams(t)
 
@@ -151,7 +151,7 @@ func (e *env) delegationID(t *testing.T, slug string) string {
 // TestCaptiveFigures: days in captivity are derived, stop at release, and
 // the aggregates follow the history on any day.
 func TestCaptiveFigures(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	e.fixClock()
 	for i, ref := range []string{"A-1", "A-2", "A-3", "A-4", "A-5", "A-6", "A-7"} {
 		nc := newCaptive(ref, "US", "IL")
@@ -202,7 +202,7 @@ func TestCaptiveFigures(t *testing.T) {
 // their line and reason, and nothing is imported unless all pass; export
 // gives back what import reads.
 func TestCaptivesCSV(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	e.fixClock()
 	e.must(t, 201, "qatar", "POST", e.talks("/captives"), newCaptive("H-001", "IL"))
 	path := e.talks("/captives/import")
@@ -294,7 +294,7 @@ func TestCaptivesCSV(t *testing.T) {
 	if resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || strings.Count(string(exported), "\n") != 4 {
 		t.Fatalf("export: %s\n%s", resp.Header.Get("Content-Type"), exported)
 	}
-	f := newEnv(t)
+	f := newQuietEnv(t)
 	f.fixClock()
 	code, out = f.sendCSV(t, "qatar", f.talks("/captives/import"), "text/csv", string(exported))
 	if code != 200 {

@@ -14,7 +14,7 @@ import (
 // an alert is an event every member sees and a message in the mediators
 // room that only mediators read.
 func TestDeadlines(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	clock := e.fixClock()
 	streams := e.openStreams(t)
 	nd := talks.NewDeadline{Title: "Inauguration", DueAt: time.Date(2025, 1, 20, 17, 0, 0, 0, time.UTC), SetBy: "President-elect Donald Trump"}

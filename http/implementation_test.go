@@ -32,7 +32,7 @@ func exchange2023() talks.NewAgreement {
 // obligation they are linked to; verifications mark the rest; compliance
 // is shown per phase and delegation on any day.
 func TestAgreementImplementation(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	e.fixClock()
 	streams := e.openStreams(t)
 	for _, u := range []string{"israel", "hamas", "observer", "operator"} {

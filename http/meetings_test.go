@@ -20,7 +20,7 @@ func vienna() talks.NewMeeting {
 // read path — list, get, search, the event stream and the ledger bundle —
 // and the audience is never wider than the recorder's rooms reach.
 func TestMeetingsAccess(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	e.fixClock()
 	streams := e.openStreams(t)
 
@@ -102,7 +102,7 @@ func TestMeetingsAccess(t *testing.T) {
 // TestBriefingMeeting: a briefing to observers posts its summary into the
 // briefing room; outside people are named with their title.
 func TestBriefingMeeting(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	e.fixClock()
 	var m parley.Meeting
 	decodeJSON(t, e.must(t, 201, "envoy", "POST", e.talks("/meetings"), talks.NewMeeting{Kind: parley.Briefing, Title: "Envoy and the Prime Minister",

@@ -1,15 +1,42 @@
 package http_test
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"parley"
+	parleyhttp "parley/http"
 	"parley/internal/fixture"
 	"parley/ledger"
 )
+
+// newQuietEnv is newEnv without the event streams' frequent heartbeats:
+// the tests of people and promises keep a stream open for every role while
+// they run, and a heartbeat checks the stream's credentials each time.
+func newQuietEnv(t testing.TB) *env {
+	t.Helper()
+	fx := fixture.New(t)
+	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
+	s.HeartbeatEvery = time.Hour
+	logs := &fixture.Buffer{}
+	s.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	e := &env{Env: fx, srv: srv, tokens: map[string]string{}, logs: logs}
+	for name := range fx.Users {
+		tok, _, err := fx.Auth.IssueToken(context.Background(), fx.Users[name], "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[name] = tok
+	}
+	return e
+}
 
 // members are the fixture's roles that have a bearer token.
 var members = []string{"qatar", "envoy", "israel", "israel2", "hamas", "observer", "operator", "outsider"}

@@ -11,7 +11,7 @@ import (
 // TestReports: mediators record sourced, graded claims; every member reads
 // them grouped by subject, contradicting claims side by side.
 func TestReports(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	e.fixClock()
 	streams := e.openStreams(t)
 	briefed := talks.NewReport{Subject: "progress", Claim: "Both agreed a Gaza ceasefire is necessary before the inauguration.", Source: "a source briefed on the talks",

@@ -11,7 +11,7 @@ import (
 // TestTimeline: every change of the talks' status and of each delegation's
 // presence, in order, with reasons and who did it, for every member.
 func TestTimeline(t *testing.T) {
-	e := newEnv(t)
+	e := newQuietEnv(t)
 	e.must(t, 200, "qatar", "POST", e.talks("/delegations/qatar/presence"), map[string]string{"action": "suspend", "reason": "lack of good faith"})
 	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "appearances"})
 	e.must(t, 200, "qatar", "POST", e.talks("/delegations/qatar/presence"), map[string]string{"action": "resume"})
