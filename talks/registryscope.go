@@ -18,13 +18,17 @@ type registryScope struct {
 	audiences map[string][]string
 }
 
-// loadRegistry loads record access and meeting audiences into the scope.
+// loadRegistry loads record access and meeting audiences into the scope;
+// a user in no delegation of the talks reads neither, so needs none.
 func (sc *scope) loadRegistry(ctx context.Context, tx parley.Tx) error {
+	sc.reg = registryScope{records: map[string]bool{}, audiences: map[string][]string{}}
+	if sc.mine == nil {
+		return nil
+	}
 	access, err := tx.RecordAccess(ctx, sc.talks.ID)
 	if err != nil {
 		return err
 	}
-	sc.reg.records = map[string]bool{}
 	for _, a := range access {
 		sc.reg.records[a.Delegation] = a.Records
 	}
