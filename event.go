@@ -33,6 +33,28 @@ const (
 	EventAgreementMade   = "agreement.recorded"  // Agreement
 )
 
+// Event kinds of people and promises (captives, implementation, meetings,
+// reports, deadlines), each with the payload its Data holds.
+const (
+	EventCaptiveRecorded = "captive.recorded"       // Captive, in the registry pseudo-room
+	EventCaptiveStatus   = "captive.status"         // CaptiveStatusChanged, in the registry pseudo-room
+	EventRecordAccess    = "registry.access"        // RecordAccess
+	EventPhaseAdded      = "agreement.phase"        // Phase
+	EventObligationAdded = "agreement.obligation"   // Obligation
+	EventVerification    = "agreement.verification" // Verification
+	EventMeetingRecorded = "meeting.recorded"       // Meeting, in the meeting's pseudo-room
+	EventReportRecorded  = "report.recorded"        // Report
+	EventDeadlineSet     = "deadline.set"           // Deadline
+	EventDeadlineAlert   = "deadline.alert"         // DeadlineAlert
+)
+
+// CaptiveStatusChanged is the payload of a captive.status event.
+type CaptiveStatusChanged struct {
+	Captive string `json:"captive"`
+	Ref     string `json:"ref"`
+	CaptiveStatusChange
+}
+
 // UserCreated is the payload of a user.created event: nothing secret.
 type UserCreated struct {
 	ID    string `json:"id"`

@@ -25,6 +25,31 @@ const (
 	MaxSlugBytes = 40
 )
 
+// Limits of people and promises (captives, implementation, meetings,
+// reports, deadlines).
+const (
+	// MaxNationalities bounds a captive's nationalities.
+	MaxNationalities = 4
+	// MaxImportRows bounds the rows of one CSV import of captives.
+	MaxImportRows = 10000
+	// MaxImportBytes bounds the size of one CSV import of captives.
+	MaxImportBytes = 4 << 20
+	// MaxPhases bounds an agreement's phases.
+	MaxPhases = 20
+	// MaxPhaseDays bounds a phase's length in days.
+	MaxPhaseDays = 3660
+	// MaxQuantity bounds the quantity of an obligation.
+	MaxQuantity = 1000000
+	// MaxParticipants bounds a meeting's participants and its audience.
+	MaxParticipants = 50
+	// MaxContradicts bounds the reports one report contradicts.
+	MaxContradicts = 20
+	// MaxAlerts bounds a deadline's alerts.
+	MaxAlerts = 10
+	// MaxAlertDays bounds an alert's lead time in days.
+	MaxAlertDays = 366
+)
+
 // CheckLimit validates a listing's page size: 0 asks for the default, and
 // anything negative or above MaxPageSize is refused.
 func CheckLimit(limit int) (int, error) {

@@ -35,6 +35,7 @@ type Sealer func(ctx context.Context, tx LedgerTx) error
 type Tx interface {
 	LedgerTx
 	TextTx
+	RegistryTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UserByID(ctx context.Context, id string) (*User, error)

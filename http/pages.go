@@ -43,6 +43,30 @@ func mustLoadPages() *pages {
 	funcs := template.FuncMap{
 		"asset": func(name string) string { return p.assets[name] },
 		"when":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+		// args passes several named values to a template of
+		// registry_parts.html.
+		"args": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				if k, ok := kv[i].(string); ok {
+					m[k] = kv[i+1]
+				}
+			}
+			return m
+		},
+		"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"day": func(d parley.Date) string {
+			if t := d.Time(); !t.IsZero() {
+				return t.Format("2 Jan 2006")
+			}
+			return ""
+		},
+		"month": func(d parley.Date) string {
+			if t := d.Time(); !t.IsZero() {
+				return t.Format("January 2006")
+			}
+			return ""
+		},
 		"title": func(s string) string {
 			if s == "" {
 				return s
@@ -50,8 +74,14 @@ func mustLoadPages() *pages {
 			return strings.ToUpper(s[:1]) + s[1:]
 		},
 	}
-	for _, name := range []string{"login", "talks", "overview", "room"} {
-		p.tmpl[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	for name, parts := range map[string][]string{"login": nil, "talks": nil, "overview": {"registry_parts"}, "room": nil,
+		"captives": {"registry_parts"}, "agreement": {"registry_parts"}, "meetings": {"registry_parts"}, "reports": {"registry_parts"},
+		"deadlines": {"registry_parts"}, "timeline": {"registry_parts"}} {
+		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+		for _, part := range parts {
+			files = append(files, "templates/"+part+".html")
+		}
+		p.tmpl[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...))
 	}
 	p.loadNegotiationPages(funcs)
 	return p
@@ -237,6 +267,8 @@ func (s *Server) talksPage(w http.ResponseWriter, r *http.Request, u *parley.Use
 type overview struct {
 	*talks.View
 	Names map[string]string // user and delegation ids → names
+	// Reg holds the sections of people and promises, for members.
+	Reg *registryOverview
 }
 
 func (s *Server) view(r *http.Request, u *parley.User) (*overview, error) {
@@ -256,6 +288,9 @@ func (s *Server) view(r *http.Request, u *parley.User) (*overview, error) {
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
 	o, err := s.view(r, u)
+	if err == nil && o.Mine != nil {
+		o.Reg, err = s.registryOverview(r, u, o.ID)
+	}
 	return "overview", o, err
 }
 

@@ -87,9 +87,11 @@ type RoomList struct {
 	Rooms []parley.Room `json:"rooms"`
 }
 
-// SearchResults answers GET /api/v1/talks/{id}/search.
+// SearchResults answers GET /api/v1/talks/{id}/search: the messages and
+// the meetings the user may see that match.
 type SearchResults struct {
 	Messages []parley.Message `json:"messages"`
+	Meetings []parley.Meeting `json:"meetings"`
 }
 
 // LedgerKey answers GET /api/v1/ledger/key.

@@ -166,7 +166,11 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request, u *parley.Use
 	if err != nil {
 		return nil, err
 	}
-	return SearchResults{Messages: ms}, nil
+	gs, err := s.Talks.SearchMeetings(r.Context(), u, r.PathValue("id"), r.URL.Query().Get("q"), int(limit))
+	if err != nil {
+		return nil, err
+	}
+	return SearchResults{Messages: ms, Meetings: gs}, nil
 }
 
 // intParam parses an optional non-negative integer query parameter; it

@@ -33,6 +33,12 @@ type File struct {
 	// Negotiation holds the steps of the single negotiating text, the
 	// domain, proposals and profiles, merged into Steps by time.
 	Negotiation []Step `yaml:"negotiation"`
+
+	// People and promises (registry.go): the steps of the registry,
+	// agreements, meetings, reports and deadlines, replayed merged by time
+	// with Steps; and the fixed "now" of the demo.
+	RegistrySteps []Step    `yaml:"registry_steps"`
+	Today         time.Time `yaml:"today"`
 }
 
 // User is an account to create.
@@ -88,6 +94,16 @@ type Step struct {
 	// TextStep holds the actions of the text, domain, proposals and
 	// profiles (text.go).
 	TextStep `yaml:",inline"`
+
+	// People and promises (registry.go).
+	Captives      []CaptiveGroup `yaml:"captives"`
+	CaptiveStatus *StatusStep    `yaml:"captive_status"`
+	Agreement     *AgreementStep `yaml:"agreement"`
+	Verify        *VerifyStep    `yaml:"verify"`
+	Meeting       *MeetingStep   `yaml:"meeting"`
+	Report        *ReportStep    `yaml:"report"`
+	Deadline      *DeadlineStep  `yaml:"deadline"`
+	RecordAccess  *AccessStep    `yaml:"record_access"`
 }
 
 // Parse decodes a scenario file strictly.
@@ -157,6 +173,9 @@ func Load(ctx context.Context, ts *talks.Service, f *File, password string) (*Re
 		return nil, ErrNotEmpty
 	}
 	if err := load(ctx, ts, f, password, res); err != nil {
+		return nil, err
+	}
+	if err := saveToday(ctx, ts, f); err != nil {
 		return nil, err
 	}
 	return res, ts.PutSetting(ctx, settingScenario, f.Title)
@@ -258,7 +277,7 @@ func load(ctx context.Context, ts *talks.Service, f *File, password string, res 
 		}
 	}
 	labels := map[string]string{}
-	for i, st := range mergeSteps(f.Steps, f.Negotiation) {
+	for i, st := range mergeSteps(mergeSteps(f.Steps, f.Negotiation), f.RegistrySteps) {
 		if !st.At.IsZero() {
 			clock = st.At
 		}
@@ -303,6 +322,9 @@ func run(ctx context.Context, ts *talks.Service, u *parley.User, id string, st S
 		return err
 	case st.TextStep.set():
 		return runText(ctx, ts, u, id, &st.TextStep, labels)
+	}
+	if ok, err := runRegistry(ctx, ts, u, id, st, labels); ok {
+		return err
 	}
 	return fmt.Errorf("step has no action")
 }

@@ -44,7 +44,7 @@ func TestFormatErrorByCode(t *testing.T) {
 // writes and keeps answering reads.
 func TestStorageFullCode(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.MaxSize(256<<10))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.MaxSize(512<<10))
 	if err != nil {
 		t.Fatal(err)
 	}

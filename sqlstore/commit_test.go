@@ -330,7 +330,7 @@ func TestCancelledCallerLeavesBatchIntact(t *testing.T) {
 // ran are retried in the next transaction instead of failed.
 func TestFullDiskInABatch(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.MaxSize(256<<10))
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"), sqlite.MaxSize(1<<20))
 	if err != nil {
 		t.Fatal(err)
 	}

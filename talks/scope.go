@@ -16,6 +16,8 @@ type scope struct {
 	// mine is the user's delegation in these talks, nil for a non-member.
 	mine *parley.Delegation
 	role parley.MemberRole
+	// reg is who reads the registry's records and each meeting.
+	reg registryScope
 }
 
 // loadScope loads the user's standing in the talks. A user who is neither a
@@ -47,6 +49,9 @@ func loadScope(ctx context.Context, tx parley.Tx, user *parley.User, talksID str
 	}
 	if sc.mine == nil && !user.Admin {
 		return nil, parley.Errorf(parley.ENOTFOUND, "talks not found")
+	}
+	if err := sc.loadRegistry(ctx, tx); err != nil {
+		return nil, err
 	}
 	return sc, nil
 }
@@ -150,7 +155,9 @@ func (sc *scope) canRead(room string) bool {
 // negotiating text and the domain) is read by mediators and parties; a
 // party's private room (its preference profile, consent and reflections)
 // only by that party's own members: not by mediators, who read every
-// caucus, nor by observers or administrators.
+// caucus, nor by observers or administrators. The registry room (captive
+// records) is read by mediators and the delegations they let read records;
+// a meeting's room by that meeting's audience.
 func (sc *scope) canSee(room string) bool {
 	if sc.canRead(room) {
 		return true
@@ -163,6 +170,10 @@ func (sc *scope) canSee(room string) bool {
 		return sc.canReadText()
 	case strings.HasPrefix(room, parley.PrivatePrefix):
 		return sc.mine.Kind == parley.KindParty && room == parley.PrivateRoom(sc.mine.Slug)
+	case room == parley.RoomRegistry:
+		return sc.canReadRecords()
+	case strings.HasPrefix(room, parley.MeetingRoomPrefix):
+		return sc.seesMeeting(strings.TrimPrefix(room, parley.MeetingRoomPrefix))
 	}
 	return false
 }

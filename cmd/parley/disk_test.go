@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ func TestFullDisk(t *testing.T) {
 		t.Skip("mounting a small filesystem needs root; the database size cap (TestStorageFull in package http) covers the same path without it")
 	}
 	mnt := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mnt).CombinedOutput(); err != nil {
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mnt).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount a tmpfs here (%v: %s)", err, out)
 	}
 	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
@@ -34,7 +35,17 @@ func TestFullDisk(t *testing.T) {
 	if _, errs, code := cliRun(t, "demo", "--data", dir); code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}
-	// Ballast that can be given back later.
+	// Fill the filesystem up to 2 MiB of free space, half a MiB of which is
+	// ballast that can be given back later.
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(mnt, &st); err != nil {
+		t.Fatal(err)
+	}
+	if free := int64(st.Bavail) * int64(st.Bsize); free > 2<<20 {
+		if err := os.WriteFile(filepath.Join(mnt, "filler"), make([]byte, free-2<<20), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ballast := filepath.Join(mnt, "ballast")
 	if err := os.WriteFile(ballast, make([]byte, 512<<10), 0o600); err != nil {
 		t.Fatal(err)

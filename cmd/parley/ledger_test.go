@@ -203,20 +203,24 @@ func TestLedgerExportVerify(t *testing.T) {
 		t.Errorf("verify: %q, want %q", out, want)
 	}
 	// barnea (Israel) reads the talks-wide events, Israel's caucus, the
-	// plenary, the text and Israel's private room: nothing of Hamas's
-	// caucus or private room, the mediators or the briefing.
-	sawCaucus := false
+	// plenary, the text, Israel's private room, the captive records (the
+	// demo's mediators allowed Israel them) and the two meetings shown to
+	// Israel: nothing of Hamas's caucus or private room, the mediators or
+	// the briefing.
+	sawCaucus, meetings := false, map[string]bool{}
 	for _, e := range b.Entries {
-		switch e.Record.Room {
-		case "", parley.RoomPlenary, parley.RoomText, parley.PrivateRoom("israel"):
-		case parley.CaucusRoom("israel"):
+		switch room := e.Record.Room; {
+		case room == "", room == parley.RoomPlenary, room == parley.RoomRegistry, room == parley.RoomText, room == parley.PrivateRoom("israel"):
+		case room == parley.CaucusRoom("israel"):
 			sawCaucus = true
+		case strings.HasPrefix(room, parley.MeetingRoomPrefix):
+			meetings[room] = true
 		default:
 			t.Errorf("barnea's bundle holds log index %d of room %q", e.Index, e.Record.Room)
 		}
 	}
-	if !sawCaucus {
-		t.Error("barnea's bundle holds no message of Israel's caucus")
+	if !sawCaucus || len(meetings) != 2 {
+		t.Errorf("barnea's bundle holds Israel's caucus: %v, %d meetings (want 2)", sawCaucus, len(meetings))
 	}
 	// A verifier key of another deployment does not open it.
 	_, other, err := ledger.GenerateKey(defaultOrigin)

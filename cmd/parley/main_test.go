@@ -169,12 +169,39 @@ func talksTitles(t *testing.T, base, cookie string) []string {
 }
 
 func TestServe(t *testing.T) {
-	base, _ := startServe(t, "--demo", "--data", t.TempDir())
+	base, out := startServe(t, "--demo", "--data", t.TempDir())
 	cookie := login(t, base, "barnea")
 	if got := talksTitles(t, base, cookie); len(got) != 1 || got[0] != "Gaza ceasefire and hostage release" {
 		t.Fatalf("talks: %q", got)
 	}
-	resp, err := http.Get(base + "/login")
+	// The demo's clock is fixed at its article's day: 425 days in captivity.
+	req, _ := http.NewRequest("GET", base+"/api/v1/talks", nil)
+	req.AddCookie(&http.Cookie{Name: "parley_session", Value: cookie})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Talks []struct{ ID string } }
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	req, _ = http.NewRequest("GET", base+"/api/v1/talks/"+list.Talks[0].ID+"/captives/aggregates", nil)
+	req.AddCookie(&http.Cookie{Name: "parley_session", Value: cookie})
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	var agg struct {
+		AsOf string `json:"as_of"`
+		All  struct {
+			Held    int `json:"held"`
+			MaxDays int `json:"max_days"`
+		} `json:"all"`
+	}
+	json.NewDecoder(resp.Body).Decode(&agg)
+	resp.Body.Close()
+	if agg.AsOf != "2024-12-05" || agg.All.Held != 100 || agg.All.MaxDays != 425 || !strings.Contains(out.String(), "clock is fixed at 2024-12-05") {
+		t.Fatalf("the demo's figures: %+v\n%s", agg, out.String())
+	}
+	resp, err = http.Get(base + "/login")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"time"
 
 	parleyhttp "parley/http"
 	"parley/scenario"
@@ -20,10 +21,10 @@ func init() {
 const demoPassword = "parley-demo-2024"
 
 func runServe(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES] [--trusted-proxy CIDR]")
+	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES] [--trusted-proxy CIDR] [--alerts-every DURATION]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	d := deploymentFlags(fs)
-	demo := fs.Bool("demo", false, "load the seed scenario (once) and print its logins")
+	demo := fs.Bool("demo", false, "load the seed scenario (once), print its logins and fix the clock at the scenario's day")
 	origin := fs.String("origin", "", "ledger origin naming this deployment, fixed at first start (default \""+defaultOrigin+"\")")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (when served over TLS)")
 	var proxies []netip.Prefix
@@ -40,11 +41,16 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		return nil
 	})
 	fs.Int64Var(&d.maxSize, "max-db-size", 0, "cap the SQLite database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
+	alertsEvery := fs.Duration("alerts-every", time.Minute, "how often deadline alerts that came due are fired (each once, on one node; at start, those missed while stopped fire late)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(m.Stderr, "parley serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	if *alertsEvery <= 0 {
+		fmt.Fprintln(m.Stderr, "parley serve: --alerts-every must be positive")
 		return errUsage
 	}
 	d.log = slog.New(slog.NewTextHandler(m.Stderr, nil))
@@ -57,6 +63,16 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		if err := loadDemo(ctx, m, a); err != nil {
 			return err
 		}
+		// The demo's "today" is its article's day, so that its figures
+		// (425 days in captivity, 46 days to the inauguration) hold.
+		today, ok, err := scenario.Today(ctx, a.talks)
+		if err != nil {
+			return err
+		}
+		if ok {
+			a.talks.Now = func() time.Time { return today }
+			fmt.Fprintf(m.Stdout, "the demo's clock is fixed at %s, the day of its article\n", today.Format(time.RFC3339))
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -66,6 +82,12 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	srv.SecureCookies = *secure
 	srv.TrustedProxies = proxies
 	srv.Log = d.log
+	// Deadline alerts fire by the service clock; the scheduler stops
+	// before the store closes.
+	actx, stopAlerts := context.WithCancel(ctx)
+	alertsDone := make(chan struct{})
+	go func() { a.talks.RunAlerts(actx, *alertsEvery, srv.Log); close(alertsDone) }()
+	defer func() { stopAlerts(); <-alertsDone }()
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), d.where(), a.signer.Origin())
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stdout, "parley stopped")

@@ -21,7 +21,7 @@
     li.id = m.id;
     const meta = document.createElement("div");
     meta.className = "meta";
-    let line = m.author_name + " · " + new Date(m.created_at).toUTCString() + " · " + m.disclosure;
+    let line = (m.author_name || "parley") + " · " + new Date(m.created_at).toUTCString() + " · " + m.disclosure;
     if (m.relay) {
       line += " · relayed " + m.relay.mode + (m.relay.attribution === "attributed" ? " from " + m.relay.from_name : ", anonymously");
     }
