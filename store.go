@@ -34,6 +34,7 @@ type Sealer func(ctx context.Context, tx LedgerTx) error
 // Tx is the narrow set of reads and writes a transaction offers.
 type Tx interface {
 	LedgerTx
+	SecurityTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UserByID(ctx context.Context, id string) (*User, error)

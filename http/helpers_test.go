@@ -33,9 +33,19 @@ type env struct {
 
 func newEnv(t testing.TB, opts ...sqlite.Option) *env {
 	t.Helper()
+	return newEnvConfig(t, nil, opts...)
+}
+
+// newEnvConfig is newEnv with the server configured by config before it
+// starts.
+func newEnvConfig(t testing.TB, config func(*parleyhttp.Server), opts ...sqlite.Option) *env {
+	t.Helper()
 	fx := fixture.New(t, opts...)
 	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
 	s.HeartbeatEvery = 50 * time.Millisecond
+	if config != nil {
+		config(s)
+	}
 	logs := &fixture.Buffer{}
 	s.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := httptest.NewServer(s)

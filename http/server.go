@@ -63,6 +63,15 @@ func (s *Server) routes() {
 		{"GET /api/v1/users", s.api(s.apiUsers)},
 		{"POST /api/v1/users", s.api(s.apiCreateUser)},
 		{"GET /api/v1/users/{user}", s.api(s.apiUser)},
+		// Credentials that can be cut off.
+		{"POST /api/v1/sign-out-everywhere", s.api(s.apiSignOutEverywhere)},
+		{"POST /api/v1/me/password", s.api(s.apiChangePassword)},
+		{"GET /api/v1/users/{user}/tokens", s.api(s.apiUserTokens)},
+		{"DELETE /api/v1/users/{user}/tokens/{tok}", s.api(s.apiRevokeUserToken)},
+		{"POST /api/v1/users/{user}/sign-out", s.api(s.apiSignOutUser)},
+		{"POST /api/v1/users/{user}/disabled", s.api(s.apiDisableUser)},
+		{"DELETE /api/v1/talks/{id}/delegations/{del}/members/{user}", s.api(s.apiRemoveMember)},
+		{"POST /api/v1/talks/{id}/delegations/{del}/removal", s.api(s.apiRemoveDelegation)},
 		// Talks and who takes part.
 		{"GET /api/v1/talks", s.api(s.apiListTalks)},
 		{"POST /api/v1/talks", s.api(s.apiCreateTalks)},
@@ -229,6 +238,10 @@ func (s *Server) api(h func(w http.ResponseWriter, r *http.Request, u *parley.Us
 		u, err := s.user(r)
 		if err != nil {
 			s.fail(w, r, err)
+			return
+		}
+		if u.Grant.ReadOnly() && r.Method != http.MethodGet && r.Method != http.MethodHead && r.Pattern != "DELETE /api/v1/tokens/current" {
+			s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "this token is read-only"))
 			return
 		}
 		v, err := h(w, r, u)

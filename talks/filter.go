@@ -56,7 +56,8 @@ func (f *Filter) Visible(ctx context.Context, e *parley.Event) (bool, error) {
 		return false, nil
 	}
 	switch e.Kind {
-	case parley.EventPresenceChanged, parley.EventMemberAdded, parley.EventDelegationAdded, parley.EventTalksStatus, parley.EventPlenaryChanged:
+	case parley.EventPresenceChanged, parley.EventMemberAdded, parley.EventDelegationAdded, parley.EventTalksStatus, parley.EventPlenaryChanged,
+		parley.EventMemberRemoved, parley.EventDelegationRemoved:
 		delete(f.scopes, e.Talks)
 	}
 	sc, ok := f.scopes[e.Talks]

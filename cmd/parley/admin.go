@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"parley"
+	"parley/auth"
 	"parley/talks"
 )
 
@@ -18,7 +19,10 @@ const adminUsage = `Usage: parley admin SUBCOMMAND --data DIR [flags]
 Subcommands:
   users          list users and their delegations
   add-user       create a user (--user NAME --display NAME --password P [--admin])
-  token          print a new bearer token for --user NAME
+  token          print a new bearer token for --user NAME [--read-only] [--talks ID] [--ttl DURATION]
+  disable        disable the account --user NAME: it signs in no more; its sessions, tokens and streams end
+  enable         enable the account --user NAME again
+  sign-out       end every session and token of --user NAME
   ledger-key     print the ledger's verifier key
   ledger-check   recompute the whole ledger tree and compare it with what is stored
 `
@@ -38,8 +42,11 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 	display := fs.String("display", "", "display name (add-user)")
 	password := fs.String("password", "", "password (add-user)")
 	admin := fs.Bool("admin", false, "make the user an administrator (add-user)")
+	readOnly := fs.Bool("read-only", false, "issue a read-only token (token)")
+	talksID := fs.String("talks", "", "limit the token to one talks `id` (token)")
+	ttl := fs.Duration("ttl", auth.TokenTTL, "the token's lifetime, at most 90 days (token)")
 	switch sub {
-	case "users", "add-user", "token", "ledger-key", "ledger-check":
+	case "users", "add-user", "token", "ledger-key", "ledger-check", "disable", "enable", "sign-out":
 	default:
 		fmt.Fprintf(m.Stderr, "parley admin: unknown subcommand %q\n\n%s", sub, adminUsage)
 		return errUsage
@@ -70,7 +77,11 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return fmt.Errorf("token: %s", parley.ErrorDetail(err))
 		}
-		tok, _, err := a.auth.IssueToken(ctx, u, "issued by parley admin token")
+		access := parley.AccessReadWrite
+		if *readOnly {
+			access = parley.AccessRead
+		}
+		tok, _, err := a.auth.NewToken(ctx, u, auth.TokenOptions{Name: "issued by parley admin token", Access: access, Talks: *talksID, TTL: *ttl})
 		if err != nil {
 			return fmt.Errorf("token: %s", parley.ErrorDetail(err))
 		}
@@ -79,6 +90,8 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 	case "ledger-key":
 		fmt.Fprintln(m.Stdout, a.signer.VerifierKey())
 		return nil
+	case "disable", "enable", "sign-out":
+		return adminAccount(ctx, m, a, sub, *user)
 	default:
 		return ledgerCheck(ctx, m, a)
 	}
@@ -127,5 +140,27 @@ func ledgerCheck(ctx context.Context, m *Main, a *app) error {
 		return &exitError{code: 1, err: err}
 	}
 	fmt.Fprintf(m.Stdout, "ledger ok: %d events, every leaf and tree hash recomputed, every message matches its event\n", size)
+	return nil
+}
+
+// adminAccount disables, enables or signs out an account.
+func adminAccount(ctx context.Context, m *Main, a *app, sub, name string) error {
+	if name == "" {
+		return fmt.Errorf("%s: --user NAME is required", sub)
+	}
+	u, err := a.talks.User(ctx, nil, name)
+	if err != nil {
+		return fmt.Errorf("%s: %s", sub, parley.ErrorDetail(err))
+	}
+	switch sub {
+	case "sign-out":
+		err = a.auth.SignOutEverywhere(ctx, u.ID)
+	default:
+		_, err = a.talks.SetDisabled(ctx, nil, u.ID, sub == "disable")
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %s", sub, parley.ErrorDetail(err))
+	}
+	fmt.Fprintf(m.Stdout, "%s: done for %s\n", sub, u.Name)
 	return nil
 }

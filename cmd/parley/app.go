@@ -54,7 +54,9 @@ func openApp(ctx context.Context, dir, origin string, create bool, opts ...sqlit
 	bus := talks.NewBus()
 	ts := talks.New(store, bus)
 	ts.VerifierKey = signer.VerifierKey()
-	return &app{store: store, signer: signer, bus: bus, talks: ts, auth: auth.New(store)}, nil
+	as := auth.New(store)
+	ts.Hub = as.Hub
+	return &app{store: store, signer: signer, bus: bus, talks: ts, auth: as}, nil
 }
 
 func (a *app) Close() error { return a.store.Close() }

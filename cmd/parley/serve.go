@@ -27,6 +27,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	origin := fs.String("origin", "", "ledger origin naming this deployment, fixed at first start (default \""+defaultOrigin+"\")")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (when served over TLS)")
 	maxSize := fs.Int64("max-db-size", 0, "cap the database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
+	sec := securityFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +51,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	srv := parleyhttp.NewServer(a.talks, a.auth)
 	srv.SecureCookies = *secure
+	sec.apply(a, srv, *demo)
 	srv.Log = slog.New(slog.NewTextHandler(m.Stderr, nil))
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), *data, a.signer.Origin())
 	err = srv.Serve(ctx, ln)
