@@ -27,6 +27,10 @@ type Service struct {
 	// Hub, when set, ends at once the open streams of people removed or
 	// disabled (see package auth).
 	Hub *auth.Hub
+	// Sealer signs checkpoints for Seal (see RunSealer); Cover, when
+	// positive, is the most cover events Seal adds each time.
+	Sealer parley.Sealer
+	Cover  int
 }
 
 // New returns a service on store publishing to bus.

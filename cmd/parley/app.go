@@ -54,6 +54,7 @@ func openApp(ctx context.Context, dir, origin string, create bool, opts ...sqlit
 	bus := talks.NewBus()
 	ts := talks.New(store, bus)
 	ts.VerifierKey = signer.VerifierKey()
+	ts.Sealer = store.Seal
 	as := auth.New(store)
 	ts.Hub = as.Hub
 	return &app{store: store, signer: signer, bus: bus, talks: ts, auth: as}, nil

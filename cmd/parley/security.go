@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"time"
 
@@ -14,6 +15,8 @@ type securityOptions struct {
 	passwords   *bool
 	sessionTTL  *time.Duration
 	sessionIdle *time.Duration
+	every       *time.Duration
+	cover       *int
 }
 
 // securityFlags defines serve's security flags on fs.
@@ -22,11 +25,32 @@ func securityFlags(fs *flag.FlagSet) *securityOptions {
 		passwords:   fs.Bool("passwords", false, "allow signing in with a password (always allowed with --demo); otherwise passkeys only"),
 		sessionTTL:  fs.Duration("session-ttl", auth.SessionTTL, "a browser session's absolute lifetime"),
 		sessionIdle: fs.Duration("session-idle", auth.SessionIdle, "end a browser session unused for this long"),
+		every:       fs.Duration("checkpoint-every", 5*time.Second, "sign a ledger checkpoint at this cadence when the log grew (0: at every commit, which lets members time others' activity)"),
+		cover:       fs.Int("cover-traffic", 0, "add up to `N` cover events to the ledger at each checkpoint, so that its growth says less of how much people talk"),
 	}
 }
 
-// apply configures the services and the server.
-func (o *securityOptions) apply(a *app, srv *parleyhttp.Server, demo bool) {
+// apply configures the services and the server, and starts the
+// checkpoint sealer, which runs until ctx is done; the returned function
+// waits for it and seals what it left.
+func (o *securityOptions) apply(ctx context.Context, a *app, srv *parleyhttp.Server, demo bool) func() {
 	a.auth.Passwords = *o.passwords || demo
 	a.auth.SessionTTL, a.auth.SessionIdle = *o.sessionTTL, *o.sessionIdle
+	if *o.every <= 0 {
+		return func() {}
+	}
+	// Checkpoints at a cadence, not at every commit.
+	a.store.Seal = nil
+	a.talks.Cover = *o.cover
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.talks.RunSealer(ctx, *o.every, srv.Log)
+	}()
+	return func() {
+		<-done
+		if _, err := a.talks.Seal(context.WithoutCancel(ctx)); err != nil {
+			srv.Log.Warn("sealing the last checkpoint", "err", err)
+		}
+	}
 }

@@ -51,8 +51,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	srv := parleyhttp.NewServer(a.talks, a.auth)
 	srv.SecureCookies = *secure
-	sec.apply(a, srv, *demo)
 	srv.Log = slog.New(slog.NewTextHandler(m.Stderr, nil))
+	stopSealer := sec.apply(ctx, a, srv, *demo)
+	defer stopSealer()
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), *data, a.signer.Origin())
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stdout, "parley stopped")
