@@ -170,4 +170,7 @@ type SecurityTx interface {
 	Cosignatures(ctx context.Context, size int64) ([]Cosignature, error)
 	// CheckpointAt returns the signed checkpoint of that size.
 	CheckpointAt(ctx context.Context, size int64) ([]byte, error)
+	// CosignedSize returns the size of the newest checkpoint with at least
+	// min cosignatures, ENOTFOUND when none has.
+	CosignedSize(ctx context.Context, min int) (int64, error)
 }

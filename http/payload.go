@@ -140,3 +140,20 @@ func tokenOf(s *parley.Session) Token {
 type AgreementList struct {
 	Agreements []parley.Agreement `json:"agreements"`
 }
+
+// WitnessList answers GET /api/v1/ledger/witnesses.
+type WitnessList struct {
+	Witnesses []parley.Witness `json:"witnesses"`
+}
+
+// WitnessRequest is the body of POST /api/v1/ledger/witnesses.
+type WitnessRequest struct {
+	VerifierKey string `json:"verifier_key"`
+}
+
+// CosignatureRequest is the body of POST /api/v1/ledger/cosignatures: a
+// witness's signature line ("— NAME BASE64") on the checkpoint of a size.
+type CosignatureRequest struct {
+	Size        int64  `json:"size"`
+	Cosignature string `json:"cosignature"`
+}

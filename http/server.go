@@ -103,6 +103,11 @@ func (s *Server) routes() {
 		{"GET /api/v1/ledger/leaves", s.api(s.apiLeaves)},
 		{"GET /api/v1/ledger/entries/{seq}", s.api(s.apiLedgerEntry)},
 		{"GET /api/v1/ledger/bundle", s.api(s.apiBundle)},
+		// Witnesses.
+		{"GET /api/v1/ledger/checkpoints/{size}", s.api(s.apiCheckpointAt)},
+		{"GET /api/v1/ledger/witnesses", s.api(s.apiWitnesses)},
+		{"POST /api/v1/ledger/witnesses", s.api(s.apiAddWitness)},
+		{"POST /api/v1/ledger/cosignatures", s.api(s.apiAddCosignature)},
 		// Pages.
 		{"GET /static/{hash}/{file}", s.static},
 		{"GET /{$}", s.home},
@@ -220,6 +225,14 @@ func bearer(r *http.Request) (string, bool, error) {
 	return strings.TrimSpace(tok), true, nil
 }
 
+// readOnlyWrites are the requests a read-only token may make that are not
+// reads: revoking itself, and a witness posting its cosignature (which
+// changes nothing in any talks).
+var readOnlyWrites = map[string]bool{
+	"DELETE /api/v1/tokens/current":    true,
+	"POST /api/v1/ledger/cosignatures": true,
+}
+
 // created is a handler's answer for something it created: 201 with a
 // Location.
 type created struct {
@@ -240,7 +253,7 @@ func (s *Server) api(h func(w http.ResponseWriter, r *http.Request, u *parley.Us
 			s.fail(w, r, err)
 			return
 		}
-		if u.Grant.ReadOnly() && r.Method != http.MethodGet && r.Method != http.MethodHead && r.Pattern != "DELETE /api/v1/tokens/current" {
+		if u.Grant.ReadOnly() && r.Method != http.MethodGet && r.Method != http.MethodHead && !readOnlyWrites[r.Pattern] {
 			s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "this token is read-only"))
 			return
 		}

@@ -251,3 +251,14 @@ func (t *Tx) CheckpointAt(ctx context.Context, size int64) ([]byte, error) {
 	}
 	return []byte(note), nil
 }
+
+// CosignedSize returns the size of the newest checkpoint with at least
+// min cosignatures.
+func (t *Tx) CosignedSize(ctx context.Context, min int) (int64, error) {
+	var size int64
+	err := t.queryRow(ctx, `SELECT size FROM cosignatures GROUP BY size HAVING COUNT(*) >= ? ORDER BY size DESC LIMIT 1`, min).Scan(&size)
+	if err != nil {
+		return 0, t.notFound(fmt.Sprintf("checkpoint with %d cosignatures", min), err)
+	}
+	return size, nil
+}

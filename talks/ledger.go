@@ -61,12 +61,9 @@ func (s *Service) Checkpoint(ctx context.Context, actor *parley.User) ([]byte, e
 		return nil, err
 	}
 	var note []byte
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
+	err := s.ledgerView(ctx, actor, func(tx parley.Tx, size int64) error {
 		var err error
-		note, err = tx.LatestCheckpoint(ctx)
-		if parley.ErrorCode(err) == parley.ENOTFOUND {
-			return parley.Errorf(parley.ENOTFOUND, "the ledger is empty")
-		}
+		note, err = cosigned(ctx, tx, size)
 		return err
 	})
 	return note, err
@@ -186,6 +183,13 @@ func (s *Service) Leaves(ctx context.Context, actor *parley.User, start, end int
 // Bundle gathers every event the user may read, with salts and inclusion
 // proofs against the latest signed checkpoint, for offline verification.
 func (s *Service) Bundle(ctx context.Context, user *parley.User) (ledger.Bundle, error) {
+	return s.BundleCosigned(ctx, user, 0)
+}
+
+// BundleCosigned is Bundle against the newest checkpoint that witnesses
+// cosigned at least min times (the latest for 0), cosignatures included,
+// so that parley verify --quorum can check them.
+func (s *Service) BundleCosigned(ctx context.Context, user *parley.User, min int) (ledger.Bundle, error) {
 	if err := s.checkLedgerReader(ctx, user); err != nil {
 		return ledger.Bundle{}, err
 	}
@@ -193,10 +197,25 @@ func (s *Service) Bundle(ctx context.Context, user *parley.User) (ledger.Bundle,
 	if err != nil {
 		return ledger.Bundle{}, err
 	}
+	if min < 0 || min > MaxWitnesses {
+		return ledger.Bundle{}, parley.Errorf(parley.EINVALID, "cosigned must be between 0 and %d", MaxWitnesses)
+	}
 	var size int64
+	var note []byte
 	if err := s.Store.View(ctx, func(tx parley.Tx) error {
 		var err error
-		size, err = eventlog.Size(ctx, tx, key)
+		if min > 0 {
+			size, err = tx.CosignedSize(ctx, min)
+			if parley.ErrorCode(err) == parley.ENOTFOUND {
+				return parley.Errorf(parley.ENOTFOUND, "no checkpoint has %d cosignatures yet", min)
+			}
+		} else {
+			size, err = eventlog.Size(ctx, tx, key)
+		}
+		if err != nil || size == 0 {
+			return err
+		}
+		note, err = cosigned(ctx, tx, size)
 		return err
 	}); err != nil {
 		return ledger.Bundle{}, err
@@ -224,7 +243,7 @@ func (s *Service) Bundle(ctx context.Context, user *parley.User) (ledger.Bundle,
 	var b ledger.Bundle
 	err = s.Store.View(ctx, func(tx parley.Tx) error {
 		var err error
-		b, err = eventlog.Bundle(ctx, tx, key, seqs, checkState(tx))
+		b, err = eventlog.BundleAt(ctx, tx, key, note, seqs, checkState(tx))
 		return err
 	})
 	return b, err

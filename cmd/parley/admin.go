@@ -23,6 +23,7 @@ Subcommands:
   disable        disable the account --user NAME: it signs in no more; its sessions, tokens and streams end
   enable         enable the account --user NAME again
   sign-out       end every session and token of --user NAME
+  witness-add    keep the cosignatures of the witness whose verifier key is --key KEY
   ledger-key     print the ledger's verifier key
   ledger-check   recompute the whole ledger tree and compare it with what is stored
 `
@@ -45,8 +46,9 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 	readOnly := fs.Bool("read-only", false, "issue a read-only token (token)")
 	talksID := fs.String("talks", "", "limit the token to one talks `id` (token)")
 	ttl := fs.Duration("ttl", auth.TokenTTL, "the token's lifetime, at most 90 days (token)")
+	witnessKey := fs.String("key", "", "a witness's verifier key, or @FILE (witness-add)")
 	switch sub {
-	case "users", "add-user", "token", "ledger-key", "ledger-check", "disable", "enable", "sign-out":
+	case "users", "add-user", "token", "ledger-key", "ledger-check", "disable", "enable", "sign-out", "witness-add":
 	default:
 		fmt.Fprintf(m.Stderr, "parley admin: unknown subcommand %q\n\n%s", sub, adminUsage)
 		return errUsage
@@ -92,6 +94,17 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		return nil
 	case "disable", "enable", "sign-out":
 		return adminAccount(ctx, m, a, sub, *user)
+	case "witness-add":
+		k, err := readKey(*witnessKey)
+		if err != nil {
+			return err
+		}
+		w, err := a.talks.AddWitness(ctx, nil, k)
+		if err != nil {
+			return fmt.Errorf("witness-add: %s", parley.ErrorDetail(err))
+		}
+		fmt.Fprintf(m.Stdout, "witness %s added\n", w.Name)
+		return nil
 	default:
 		return ledgerCheck(ctx, m, a)
 	}
