@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"parley"
 )
 
@@ -47,6 +49,9 @@ type Service struct {
 	// SessionTTL and SessionIdle are a session's absolute and idle
 	// timeouts.
 	SessionTTL, SessionIdle time.Duration
+
+	// webauthn is set by ConfigurePasskeys.
+	webauthn *webauthn.WebAuthn
 }
 
 // New returns an auth service on store, with passwords allowed and the

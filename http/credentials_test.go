@@ -30,7 +30,7 @@ func (e *env) newToken(t *testing.T, user, alias string, body any) string {
 
 // slowBeat is a server whose streams send no heartbeat during a test, so
 // that a stream that ends did not end at a heartbeat's credential check.
-func slowBeat(s *parleyhttp.Server) { s.HeartbeatEvery = time.Hour }
+func slowBeat(s *parleyhttp.Server, _ string) { s.HeartbeatEvery = time.Hour }
 
 // ended waits for a stream to end, failing if it is still open after d.
 func (s *stream) ended(t *testing.T, d time.Duration) {

@@ -37,18 +37,19 @@ func newEnv(t testing.TB, opts ...sqlite.Option) *env {
 }
 
 // newEnvConfig is newEnv with the server configured by config before it
-// starts.
-func newEnvConfig(t testing.TB, config func(*parleyhttp.Server), opts ...sqlite.Option) *env {
+// starts; config gets the address it will listen on.
+func newEnvConfig(t testing.TB, config func(s *parleyhttp.Server, addr string), opts ...sqlite.Option) *env {
 	t.Helper()
 	fx := fixture.New(t, opts...)
 	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
 	s.HeartbeatEvery = 50 * time.Millisecond
-	if config != nil {
-		config(s)
-	}
 	logs := &fixture.Buffer{}
 	s.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(s)
+	srv := httptest.NewUnstartedServer(s)
+	if config != nil {
+		config(s, srv.Listener.Addr().String())
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := &env{Env: fx, srv: srv, tokens: map[string]string{}, logs: logs}
 	for name := range fx.Users {

@@ -50,7 +50,7 @@ func mustLoadPages() *pages {
 			return strings.ToUpper(s[:1]) + s[1:]
 		},
 	}
-	for _, name := range []string{"login", "talks", "overview", "room"} {
+	for _, name := range []string{"login", "talks", "overview", "room", "invite", "account"} {
 		p.tmpl[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return p

@@ -28,6 +28,9 @@ type Server struct {
 	// ReadTimeout bounds reading a whole request (headers and body); open
 	// event streams are not cut by it.
 	ReadTimeout time.Duration
+	// PublicURL is the site's address for links (invitations); "" uses
+	// the address each request was made to.
+	PublicURL string
 
 	mux    *http.ServeMux
 	limits *limiter
@@ -72,6 +75,23 @@ func (s *Server) routes() {
 		{"POST /api/v1/users/{user}/disabled", s.api(s.apiDisableUser)},
 		{"DELETE /api/v1/talks/{id}/delegations/{del}/members/{user}", s.api(s.apiRemoveMember)},
 		{"POST /api/v1/talks/{id}/delegations/{del}/removal", s.api(s.apiRemoveDelegation)},
+		// Passkeys and invitations.
+		{"POST /api/v1/passkeys/login/options", s.apiPasskeyLoginOptions},
+		{"POST /api/v1/passkeys/login", s.apiPasskeyLogin},
+		{"GET /api/v1/me/passkeys", s.api(s.apiPasskeys)},
+		{"POST /api/v1/me/passkeys/options", s.api(s.apiPasskeyOptions)},
+		{"POST /api/v1/me/passkeys", s.api(s.apiAddPasskey)},
+		{"DELETE /api/v1/me/passkeys/{passkey}", s.api(s.apiRemovePasskey)},
+		{"POST /api/v1/invitations/lookup", s.anonymous(s.apiLookupInvitation)},
+		{"POST /api/v1/invitations/options", s.anonymous(s.apiAcceptOptions)},
+		{"POST /api/v1/invitations/accept", s.anonymous(s.apiAcceptInvitation)},
+		{"POST /api/v1/talks/{id}/invitations", s.api(s.apiInvite)},
+		{"GET /api/v1/talks/{id}/invitations", s.api(s.apiInvitations)},
+		{"DELETE /api/v1/talks/{id}/invitations/{inv}", s.api(s.apiRevokeInvitation)},
+		{"GET /invite", s.invitePage},
+		{"GET /account", s.page(s.accountPage)},
+		{"POST /account/passkeys/{passkey}/remove", s.form(s.removePasskeySubmit)},
+		{"POST /account/sign-out-everywhere", s.form(s.signOutEverywhereSubmit)},
 		// Talks and who takes part.
 		{"GET /api/v1/talks", s.api(s.apiListTalks)},
 		{"POST /api/v1/talks", s.api(s.apiCreateTalks)},

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"parley"
 	"parley/auth"
+	parleyhttp "parley/http"
 	"parley/talks"
 )
 
@@ -24,6 +26,10 @@ Subcommands:
   enable         enable the account --user NAME again
   sign-out       end every session and token of --user NAME
   witness-add    keep the cosignatures of the witness whose verifier key is --key KEY
+  invite         print a single-use link inviting a person into --delegation SLUG of
+                 --talks ID as --role ROLE [--title T] [--invite-ttl DURATION] [--public-url URL]
+                 (the command line invites as an administrator: the first member of an
+                 empty delegation, during set-up)
   ledger-key     print the ledger's verifier key
   ledger-check   recompute the whole ledger tree and compare it with what is stored
 `
@@ -44,11 +50,16 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 	password := fs.String("password", "", "password (add-user)")
 	admin := fs.Bool("admin", false, "make the user an administrator (add-user)")
 	readOnly := fs.Bool("read-only", false, "issue a read-only token (token)")
-	talksID := fs.String("talks", "", "limit the token to one talks `id` (token)")
 	ttl := fs.Duration("ttl", auth.TokenTTL, "the token's lifetime, at most 90 days (token)")
 	witnessKey := fs.String("key", "", "a witness's verifier key, or @FILE (witness-add)")
+	talksRef := fs.String("talks", "", "talks `id` (invite; token: limit the token to it)")
+	delegation := fs.String("delegation", "", "delegation slug (invite)")
+	role := fs.String("role", "head", "role: head, negotiator or staff (invite)")
+	title := fs.String("title", "", "the member's title (invite)")
+	invTTL := fs.Duration("invite-ttl", talks.InvitationTTL, "how long the link works, at most 14 days (invite)")
+	publicURL := fs.String("public-url", "http://localhost:8080", "the site's address, for the link (invite)")
 	switch sub {
-	case "users", "add-user", "token", "ledger-key", "ledger-check", "disable", "enable", "sign-out", "witness-add":
+	case "users", "add-user", "token", "ledger-key", "ledger-check", "disable", "enable", "sign-out", "witness-add", "invite":
 	default:
 		fmt.Fprintf(m.Stderr, "parley admin: unknown subcommand %q\n\n%s", sub, adminUsage)
 		return errUsage
@@ -83,7 +94,7 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		if *readOnly {
 			access = parley.AccessRead
 		}
-		tok, _, err := a.auth.NewToken(ctx, u, auth.TokenOptions{Name: "issued by parley admin token", Access: access, Talks: *talksID, TTL: *ttl})
+		tok, _, err := a.auth.NewToken(ctx, u, auth.TokenOptions{Name: "issued by parley admin token", Access: access, Talks: *talksRef, TTL: *ttl})
 		if err != nil {
 			return fmt.Errorf("token: %s", parley.ErrorDetail(err))
 		}
@@ -94,6 +105,14 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		return nil
 	case "disable", "enable", "sign-out":
 		return adminAccount(ctx, m, a, sub, *user)
+	case "invite":
+		inv, secret, err := a.talks.Invite(ctx, nil, *talksRef, talks.NewInvitation{Delegation: *delegation, Role: parley.MemberRole(*role), Title: *title, ExpiresIn: int64(*invTTL / time.Second)})
+		if err != nil {
+			return fmt.Errorf("invite: %s", parley.ErrorDetail(err))
+		}
+		fmt.Fprintf(m.Stderr, "invitation %s, valid until %s; the link works once:\n", inv.ID, inv.ExpiresAt.Format(time.RFC3339))
+		fmt.Fprintln(m.Stdout, parleyhttp.InviteLink(*publicURL, secret))
+		return nil
 	case "witness-add":
 		k, err := readKey(*witnessKey)
 		if err != nil {

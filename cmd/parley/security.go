@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"net"
+	"strings"
 	"time"
 
 	"parley/auth"
@@ -17,6 +20,7 @@ type securityOptions struct {
 	sessionIdle *time.Duration
 	every       *time.Duration
 	cover       *int
+	publicURL   *string
 }
 
 // securityFlags defines serve's security flags on fs.
@@ -26,6 +30,7 @@ func securityFlags(fs *flag.FlagSet) *securityOptions {
 		sessionTTL:  fs.Duration("session-ttl", auth.SessionTTL, "a browser session's absolute lifetime"),
 		sessionIdle: fs.Duration("session-idle", auth.SessionIdle, "end a browser session unused for this long"),
 		every:       fs.Duration("checkpoint-every", 5*time.Second, "sign a ledger checkpoint at this cadence when the log grew (0: at every commit, which lets members time others' activity)"),
+		publicURL:   fs.String("public-url", "", "the site's address as people's browsers reach it, for passkeys and invitation links (default http://localhost:PORT when listening on loopback; passkeys need a name, not an IP address)"),
 		cover:       fs.Int("cover-traffic", 0, "add up to `N` cover events to the ledger at each checkpoint, so that its growth says less of how much people talk"),
 	}
 }
@@ -33,11 +38,21 @@ func securityFlags(fs *flag.FlagSet) *securityOptions {
 // apply configures the services and the server, and starts the
 // checkpoint sealer, which runs until ctx is done; the returned function
 // waits for it and seals what it left.
-func (o *securityOptions) apply(ctx context.Context, a *app, srv *parleyhttp.Server, demo bool) func() {
+func (o *securityOptions) apply(ctx context.Context, a *app, srv *parleyhttp.Server, addr net.Addr, demo bool) (func(), error) {
 	a.auth.Passwords = *o.passwords || demo
 	a.auth.SessionTTL, a.auth.SessionIdle = *o.sessionTTL, *o.sessionIdle
+	public := *o.publicURL
+	if tcp, ok := addr.(*net.TCPAddr); ok && public == "" && tcp.IP.IsLoopback() {
+		public = fmt.Sprintf("http://localhost:%d", tcp.Port)
+	}
+	if public != "" {
+		if err := a.auth.ConfigurePasskeys(public); err != nil {
+			return nil, err
+		}
+		srv.PublicURL = strings.TrimSuffix(public, "/")
+	}
 	if *o.every <= 0 {
-		return func() {}
+		return func() {}, nil
 	}
 	// Checkpoints at a cadence, not at every commit.
 	a.store.Seal = nil
@@ -52,5 +67,5 @@ func (o *securityOptions) apply(ctx context.Context, a *app, srv *parleyhttp.Ser
 		if _, err := a.talks.Seal(context.WithoutCancel(ctx)); err != nil {
 			srv.Log.Warn("sealing the last checkpoint", "err", err)
 		}
-	}
+	}, nil
 }

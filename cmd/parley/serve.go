@@ -52,7 +52,11 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	srv := parleyhttp.NewServer(a.talks, a.auth)
 	srv.SecureCookies = *secure
 	srv.Log = slog.New(slog.NewTextHandler(m.Stderr, nil))
-	stopSealer := sec.apply(ctx, a, srv, *demo)
+	stopSealer, err := sec.apply(ctx, a, srv, ln.Addr(), *demo)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	defer stopSealer()
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), *data, a.signer.Origin())
 	err = srv.Serve(ctx, ln)
