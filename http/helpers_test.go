@@ -43,6 +43,9 @@ func newEnvConfig(t testing.TB, config func(s *parleyhttp.Server, addr string), 
 	fx := fixture.New(t, opts...)
 	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
 	s.HeartbeatEvery = 50 * time.Millisecond
+	// Tests open many streams as one user without closing them; the
+	// per-account cap is tested on its own (TestStreamLimits).
+	s.MaxStreams = 100
 	logs := &fixture.Buffer{}
 	s.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := httptest.NewUnstartedServer(s)

@@ -92,6 +92,9 @@ func (s *Server) apiBundle(w http.ResponseWriter, r *http.Request, u *parley.Use
 	if err != nil {
 		return nil, err
 	}
+	if err := s.limitExport(r, u); err != nil {
+		return nil, err
+	}
 	b, err := s.Talks.BundleCosigned(r.Context(), u, int(min))
 	if err != nil {
 		return nil, err

@@ -93,7 +93,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", pagePolicy)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -154,6 +154,10 @@ func (s *Server) form(h func(r *http.Request, u *parley.User) (string, string, e
 		u, err := s.pageUser(r)
 		if err != nil {
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		if err := s.limitPost(r, u); err != nil {
+			s.renderError(w, r, u, err)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)

@@ -31,9 +31,15 @@ type Server struct {
 	// PublicURL is the site's address for links (invitations); "" uses
 	// the address each request was made to.
 	PublicURL string
+	// WriteTimeout bounds writing any response but a stream;
+	// StreamWriteTimeout ends a stream whose client stops reading.
+	WriteTimeout, StreamWriteTimeout time.Duration
+	// MaxStreams is how many event streams one account may hold open.
+	MaxStreams int
 
 	mux    *http.ServeMux
 	limits *limiter
+	guards *guards
 	pages  *pages
 	keys   keys
 }
@@ -41,7 +47,8 @@ type Server struct {
 // NewServer wires the routes.
 func NewServer(ts *talks.Service, as *auth.Service) *Server {
 	s := &Server{Talks: ts, Auth: as, Log: slog.Default(), HeartbeatEvery: 25 * time.Second, ReadTimeout: 30 * time.Second,
-		mux: http.NewServeMux(), limits: newLimiter(loginEvery, loginBurst, maxLimiters)}
+		mux: http.NewServeMux(), limits: newLimiter(loginEvery, loginBurst, maxLimiters), guards: newGuards(),
+		WriteTimeout: DefaultWriteTimeout, StreamWriteTimeout: DefaultStreamWriteTimeout, MaxStreams: DefaultMaxStreams}
 	s.keys.talks = ts
 	s.pages = mustLoadPages()
 	s.routes()
@@ -150,9 +157,12 @@ func (s *Server) routes() {
 // ServeHTTP applies cross-origin protection to every unsafe request and
 // dispatches.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("X-Frame-Options", "DENY")
+	s.securityHeaders(w, r)
+	if !isStream(r) && s.WriteTimeout > 0 {
+		// Every response but a stream is written within the timeout; a
+		// client that does not read it is cut off.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.WriteTimeout))
+	}
 	if err := http.NewCrossOriginProtection().Check(r); err != nil {
 		s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "cross-origin request refused"))
 		return
@@ -273,9 +283,15 @@ func (s *Server) api(h func(w http.ResponseWriter, r *http.Request, u *parley.Us
 			s.fail(w, r, err)
 			return
 		}
-		if u.Grant.ReadOnly() && r.Method != http.MethodGet && r.Method != http.MethodHead && !readOnlyWrites[r.Pattern] {
-			s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "this token is read-only"))
-			return
+		if write := r.Method != http.MethodGet && r.Method != http.MethodHead; write {
+			if u.Grant.ReadOnly() && !readOnlyWrites[r.Pattern] {
+				s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "this token is read-only"))
+				return
+			}
+			if err := s.limitPost(r, u); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
 		v, err := h(w, r, u)
 		if err != nil {
