@@ -209,7 +209,7 @@ func ctx() context.Context { return context.Background() }
 
 // browser returns a client with a cookie jar, signed in as user through the
 // sign-in form, that does not follow redirects.
-func (e *env) browser(t *testing.T, user string) *http.Client {
+func (e *env) browser(t testing.TB, user string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
