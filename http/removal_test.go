@@ -1,11 +1,14 @@
 package http_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"parley/ledger"
 )
 
 func TestRemoveMemberCutsStreamAtOnce(t *testing.T) {
@@ -13,6 +16,11 @@ func TestRemoveMemberCutsStreamAtOnce(t *testing.T) {
 	st := e.openStream(t, "israel2", 0, "")
 	mates := e.openStream(t, "israel", 0, "")
 	st.collect(100 * time.Millisecond)
+	e.must(t, 201, "israel2", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": "before the removal"})
+	before, err := ledger.ParseBundle(e.must(t, 200, "israel2", "GET", "/api/v1/ledger/bundle", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
 	e.must(t, 403, "qatar", "DELETE", e.talks("/delegations/israel/members/israel2"), nil)
 	e.must(t, 204, "israel", "DELETE", e.talks("/delegations/israel/members/israel2"), map[string]string{"reason": "phone lost"})
 	st.ended(t, 2*time.Second)
@@ -31,6 +39,21 @@ func TestRemoveMemberCutsStreamAtOnce(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the delegation was not told of the removal")
+	}
+	// What they exported before stays theirs: it verifies, and the log
+	// they were shown is still the prefix of the log now.
+	key := e.Signer.VerifierKey()
+	old, err := ledger.VerifyBundleCheckpoint(before, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := e.must(t, 200, "israel", "GET", "/api/v1/ledger/checkpoint", nil)
+	var p ledger.ConsistencyProof
+	if err := json.Unmarshal(e.must(t, 200, "israel", "GET", "/api/v1/ledger/proof/consistency?from="+itoa(old.Tree.N), nil), &p); err != nil {
+		t.Fatal(err)
+	}
+	if err := ledger.VerifyConsistency(old.Note, now, p, key); err != nil {
+		t.Errorf("the removed member's bundle no longer agrees with the log: %v", err)
 	}
 }
 
