@@ -315,4 +315,7 @@ func TestPasswordsOff(t *testing.T) {
 		t.Errorf("password sign-in with passwords off: %d %s", code, body)
 	}
 	e.must(t, 403, "israel", "POST", "/api/v1/me/password", map[string]string{"current_password": fixture.Password, "new_password": "a brand new password"})
+	if _, page := get(t, http.DefaultClient, e.srv.URL+"/login"); strings.Contains(page, `type="password"`) || !strings.Contains(page, "passkey-login") {
+		t.Errorf("the sign-in page offers a password while passwords are off:\n%s", page)
+	}
 }

@@ -198,14 +198,25 @@ func formError(err error) error {
 	return parley.Errorf(parley.EINVALID, "the form could not be read in full: %s", readProblem(err))
 }
 
+// loginData is what the sign-in page shows: where to go next, and whether
+// this deployment takes passwords.
+type loginData struct {
+	Next      string
+	Passwords bool
+}
+
+func (s *Server) loginData(next string) loginData {
+	return loginData{Next: next, Passwords: s.Auth.Passwords}
+}
+
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", pageData{Data: r.URL.Query().Get("next")})
+	s.render(w, r, http.StatusOK, "login", pageData{Data: s.loginData(r.URL.Query().Get("next"))})
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
-		s.render(w, r, statusOf[parley.ErrorCode(formError(err))], "login", pageData{Error: parley.ErrorMessage(formError(err))})
+		s.render(w, r, statusOf[parley.ErrorCode(formError(err))], "login", pageData{Error: parley.ErrorMessage(formError(err)), Data: s.loginData("")})
 		return
 	}
 	next := r.PostForm.Get("next")
@@ -214,7 +225,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, nil, err)
 			return
 		}
-		s.render(w, r, statusOf[parley.ErrorCode(err)], "login", pageData{Error: parley.ErrorMessage(err), Data: next})
+		s.render(w, r, statusOf[parley.ErrorCode(err)], "login", pageData{Error: parley.ErrorMessage(err), Data: s.loginData(next)})
 		return
 	}
 	if !localPath(next) {

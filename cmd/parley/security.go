@@ -50,6 +50,7 @@ func (o *securityOptions) apply(ctx context.Context, a *app, srv *parleyhttp.Ser
 			return nil, err
 		}
 		srv.PublicURL = strings.TrimSuffix(public, "/")
+		srv.Log.Info("passkeys and invitation links", "public_url", srv.PublicURL, "passwords", a.auth.Passwords)
 	}
 	if *o.every <= 0 {
 		return func() {}, nil
