@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"parley"
+	"parley/internal/fixture"
+	"parley/ledger"
 	"parley/talks"
 )
 
@@ -88,4 +93,66 @@ func newAdmin() talks.NewUser {
 
 func newMediator() talks.NewDelegation {
 	return talks.NewDelegation{Name: "Egypt", Slug: "egypt", Kind: parley.KindMediator}
+}
+
+// TestServeSecurityFlags runs the real server without --demo: passwords
+// are refused, and with a short checkpoint cadence and cover traffic the
+// published checkpoint moves with nobody writing.
+func TestServeSecurityFlags(t *testing.T) {
+	dir, key := ledgerDemo(t)
+	tok := strings.TrimSpace(mustParley(t, "admin", "token", "--data", dir, "--user", "barnea", "--read-only"))
+	var out, errb fixture.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- m.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--checkpoint-every", "100ms", "--cover-traffic", "5"})
+	}()
+	re := regexp.MustCompile(`listening on http://127\.0\.0\.1:(\d+)`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if mm := re.FindStringSubmatch(out.String()); mm != nil {
+			base = "http://127.0.0.1:" + mm[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("server did not start: %q %q", out.String(), errb.String())
+	}
+	resp, err := http.Post(base+"/api/v1/login", "application/json", strings.NewReader(`{"name":"barnea","password":"`+demoPassword+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("password sign-in without --passwords: %d", resp.StatusCode)
+	}
+	size := func() int64 {
+		c, err := ledger.OpenCheckpoint([]byte(fetch(t, base, tok, "/api/v1/ledger/checkpoint")), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Tree.N
+	}
+	first := size()
+	moved := false
+	for deadline := time.Now().Add(5 * time.Second); !moved && time.Now().Before(deadline); time.Sleep(150 * time.Millisecond) {
+		moved = size() > first
+	}
+	if !moved {
+		t.Errorf("with cover traffic the checkpoint never moved from %d", first)
+	}
+	if !strings.Contains(errb.String(), "public_url=http://localhost:") {
+		t.Errorf("serve does not say where passkeys work: %q", errb.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	mustParley(t, "admin", "ledger-check", "--data", dir)
 }
