@@ -98,3 +98,11 @@ type RelayRecorded struct {
 	SourceAuthor     string      `json:"source_author"`
 	SourceDelegation string      `json:"source_delegation"`
 }
+
+// Event kinds of removal and account control (payloads in security.go).
+const (
+	EventMemberRemoved     = "member.removed"     // MemberRemoved
+	EventDelegationRemoved = "delegation.removed" // DelegationRemoved
+	EventUserDisabled      = "user.disabled"      // UserDisabled
+	EventLedgerCover       = "ledger.cover"       // nothing: cover traffic, shown to nobody
+)

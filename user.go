@@ -11,6 +11,11 @@ type User struct {
 	CreatedAt   time.Time `json:"created_at"`
 	// PasswordHash is the encoded argon2id hash; never serialised.
 	PasswordHash string `json:"-"`
+	// Disabled accounts cannot sign in; an administrator disables them.
+	Disabled bool `json:"disabled"`
+	// Grant is what the credential of the request at hand allows; the
+	// zero Grant allows all the user may do.
+	Grant Grant `json:"-"`
 }
 
 // Validate checks the login name and display name.
@@ -33,4 +38,10 @@ type Session struct {
 	Kind      string // "session" or "token"
 	CreatedAt time.Time
 	ExpiresAt time.Time // zero for tokens that do not expire
+	// Access and TalksID scope a token (see Grant); sessions have
+	// read-write access to everything.
+	Access  Access
+	TalksID string
+	// LastUsedAt is when a session was last used (its idle timeout).
+	LastUsedAt time.Time
 }

@@ -104,6 +104,12 @@ func Bundle(ctx context.Context, tx parley.LedgerTx, verifierKey string, seqs []
 	if err != nil {
 		return ledger.Bundle{}, err
 	}
+	return BundleAt(ctx, tx, verifierKey, note, seqs, state)
+}
+
+// BundleAt is Bundle against a given signed checkpoint note (which may
+// carry witnesses' cosignatures); every seq must be inside its tree.
+func BundleAt(ctx context.Context, tx parley.LedgerTx, verifierKey string, note []byte, seqs []int64, state StateCheck) (ledger.Bundle, error) {
 	entries, err := tx.LedgerEntries(ctx, seqs)
 	if err != nil {
 		return ledger.Bundle{}, err

@@ -51,7 +51,7 @@ func browser(t *testing.T, bin string) context.Context {
 		cancelAlloc()
 		t.Fatalf("start chromium: %v", err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(bctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(bctx, 2*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
 	return ctx
 }

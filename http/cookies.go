@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"parley"
-	"parley/auth"
 	"parley/talks"
 )
 
@@ -162,7 +161,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, name, password st
 	if err != nil {
 		return nil, err
 	}
-	s.setCookie(w, sessionCookie, token, auth.SessionTTL)
+	s.startSession(w, r, token)
 	if !known {
 		b := make([]byte, 16)
 		rand.Read(b)
@@ -171,4 +170,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, name, password st
 		}
 	}
 	return u, nil
+}
+
+// startSession sets the cookie of a new session, after ending the one the
+// browser held, if any: a session is never carried across a sign-in, so
+// that a session id planted before it is worth nothing after.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, token string) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != token {
+		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
+			s.Log.Warn("ending the previous session", "err", err)
+		}
+	}
+	s.setCookie(w, sessionCookie, token, s.Auth.SessionTTL)
 }

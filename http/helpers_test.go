@@ -18,6 +18,7 @@ import (
 
 	parleyhttp "parley/http"
 	"parley/internal/fixture"
+	"parley/ledger"
 	"parley/sqlite"
 )
 
@@ -33,12 +34,28 @@ type env struct {
 
 func newEnv(t testing.TB, opts ...sqlite.Option) *env {
 	t.Helper()
+	return newEnvConfig(t, nil, opts...)
+}
+
+// newEnvConfig is newEnv with the server configured by config before it
+// starts; config gets the address it will listen on.
+func newEnvConfig(t testing.TB, config func(s *parleyhttp.Server, addr string), opts ...sqlite.Option) *env {
+	t.Helper()
 	fx := fixture.New(t, opts...)
 	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
 	s.HeartbeatEvery = 50 * time.Millisecond
+	// Tests open many streams as one user without closing them; the
+	// per-account cap is tested on its own (TestStreamLimits).
+	s.MaxStreams = 100
+	// Tests drive many requests from one address and account at once.
+	s.ScaleLimits(100)
 	logs := &fixture.Buffer{}
 	s.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(s)
+	srv := httptest.NewUnstartedServer(s)
+	if config != nil {
+		config(s, srv.Listener.Addr().String())
+	}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	e := &env{Env: fx, srv: srv, tokens: map[string]string{}, logs: logs}
 	for name := range fx.Users {
@@ -195,7 +212,7 @@ func ctx() context.Context { return context.Background() }
 
 // browser returns a client with a cookie jar, signed in as user through the
 // sign-in form, that does not follow redirects.
-func (e *env) browser(t *testing.T, user string) *http.Client {
+func (e *env) browser(t testing.TB, user string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -220,4 +237,25 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// bundleOf returns user's ledger bundle, verified; a user in no talks (the
+// operator, an outsider) sees no ledger at all and gets an empty one.
+func (e *env) bundleOf(t *testing.T, user string) ledger.Bundle {
+	t.Helper()
+	code, body := e.do(t, user, "GET", "/api/v1/ledger/bundle", nil)
+	if code == http.StatusNotFound && (user == "operator" || user == "outsider") {
+		return ledger.Bundle{}
+	}
+	if code != http.StatusOK {
+		t.Fatalf("%s's bundle: %d %s", user, code, body)
+	}
+	b, err := ledger.ParseBundle(body)
+	if err != nil {
+		t.Fatalf("%s's bundle: %v", user, err)
+	}
+	if err := ledger.VerifyBundle(b, e.Signer.VerifierKey()); err != nil {
+		t.Fatalf("%s's bundle does not verify: %v", user, err)
+	}
+	return b
 }

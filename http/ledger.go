@@ -88,7 +88,14 @@ func (s *Server) apiLedgerEntry(w http.ResponseWriter, r *http.Request, u *parle
 }
 
 func (s *Server) apiBundle(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
-	b, err := s.Talks.Bundle(r.Context(), u)
+	min, _, err := intParam(r, "cosigned")
+	if err != nil {
+		return nil, err
+	}
+	if err := s.limitExport(r, u); err != nil {
+		return nil, err
+	}
+	b, err := s.Talks.BundleCosigned(r.Context(), u, int(min))
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,7 @@ func mustLoadPages() *pages {
 			return strings.ToUpper(s[:1]) + s[1:]
 		},
 	}
-	for name, parts := range map[string][]string{"login": nil, "talks": nil, "overview": {"registry_parts"}, "room": nil,
+	for name, parts := range map[string][]string{"login": nil, "talks": nil, "overview": {"registry_parts"}, "room": nil, "invite": nil, "account": nil,
 		"captives": {"registry_parts"}, "agreement": {"registry_parts"}, "meetings": {"registry_parts"}, "reports": {"registry_parts"},
 		"deadlines": {"registry_parts"}, "timeline": {"registry_parts"}} {
 		files := []string{"templates/layout.html", "templates/" + name + ".html"}
@@ -124,7 +124,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", pagePolicy)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -187,6 +187,10 @@ func (s *Server) form(h func(r *http.Request, u *parley.User) (string, string, e
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
+		if err := s.limitPost(r, u); err != nil {
+			s.renderError(w, r, u, err)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		if err := r.ParseForm(); err != nil {
 			s.renderError(w, r, u, formError(err))
@@ -225,14 +229,25 @@ func formError(err error) error {
 	return parley.Errorf(parley.EINVALID, "the form could not be read in full: %s", readProblem(err))
 }
 
+// loginData is what the sign-in page shows: where to go next, and whether
+// this deployment takes passwords.
+type loginData struct {
+	Next      string
+	Passwords bool
+}
+
+func (s *Server) loginData(next string) loginData {
+	return loginData{Next: next, Passwords: s.Auth.Passwords}
+}
+
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login", pageData{Data: r.URL.Query().Get("next")})
+	s.render(w, r, http.StatusOK, "login", pageData{Data: s.loginData(r.URL.Query().Get("next"))})
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
-		s.render(w, r, statusOf[parley.ErrorCode(formError(err))], "login", pageData{Error: parley.ErrorMessage(formError(err))})
+		s.render(w, r, statusOf[parley.ErrorCode(formError(err))], "login", pageData{Error: parley.ErrorMessage(formError(err)), Data: s.loginData("")})
 		return
 	}
 	next := r.PostForm.Get("next")
@@ -241,7 +256,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, nil, err)
 			return
 		}
-		s.render(w, r, statusOf[parley.ErrorCode(err)], "login", pageData{Error: parley.ErrorMessage(err), Data: next})
+		s.render(w, r, statusOf[parley.ErrorCode(err)], "login", pageData{Error: parley.ErrorMessage(err), Data: s.loginData(next)})
 		return
 	}
 	if !localPath(next) {

@@ -21,15 +21,40 @@ type LoginRequest struct {
 // TokenRequest is the optional body of POST /api/v1/tokens.
 type TokenRequest struct {
 	Name string `json:"name"`
+	// Access is "read" or "read-write" (the default).
+	Access parley.Access `json:"access"`
+	// Talks limits the token to one talks.
+	Talks string `json:"talks"`
+	// ExpiresIn is the token's lifetime in seconds (default 30 days, at
+	// most 90).
+	ExpiresIn int64 `json:"expires_in"`
 }
 
 // Token describes a bearer token; the secret itself is shown only once, in
 // TokenCreated.
 type Token struct {
-	ID        string     `json:"id"`
-	Name      string     `json:"name"`
-	CreatedAt time.Time  `json:"created_at"`
-	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	ID        string        `json:"id"`
+	Name      string        `json:"name"`
+	Access    parley.Access `json:"access"`
+	Talks     string        `json:"talks,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	ExpiresAt *time.Time    `json:"expires_at,omitempty"`
+}
+
+// DisableRequest is the body of POST /api/v1/users/{user}/disabled.
+type DisableRequest struct {
+	Disabled *bool `json:"disabled"`
+}
+
+// PasswordRequest is the body of POST /api/v1/me/password.
+type PasswordRequest struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
+// ReasonRequest is the optional body of a removal.
+type ReasonRequest struct {
+	Reason string `json:"reason"`
 }
 
 // TokenCreated answers POST /api/v1/tokens.
@@ -106,7 +131,7 @@ type LeafList struct {
 }
 
 func tokenOf(s *parley.Session) Token {
-	t := Token{ID: s.ID, Name: s.Name, CreatedAt: s.CreatedAt}
+	t := Token{ID: s.ID, Name: s.Name, Access: s.Access, Talks: s.TalksID, CreatedAt: s.CreatedAt}
 	if !s.ExpiresAt.IsZero() {
 		t.ExpiresAt = &s.ExpiresAt
 	}
@@ -116,4 +141,21 @@ func tokenOf(s *parley.Session) Token {
 // AgreementList answers GET /api/v1/talks/{id}/agreements.
 type AgreementList struct {
 	Agreements []parley.Agreement `json:"agreements"`
+}
+
+// WitnessList answers GET /api/v1/ledger/witnesses.
+type WitnessList struct {
+	Witnesses []parley.Witness `json:"witnesses"`
+}
+
+// WitnessRequest is the body of POST /api/v1/ledger/witnesses.
+type WitnessRequest struct {
+	VerifierKey string `json:"verifier_key"`
+}
+
+// CosignatureRequest is the body of POST /api/v1/ledger/cosignatures: a
+// witness's signature line ("— NAME BASE64") on the checkpoint of a size.
+type CosignatureRequest struct {
+	Size        int64  `json:"size"`
+	Cosignature string `json:"cosignature"`
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"parley"
-	"parley/ledger"
 	"parley/talks"
 )
 
@@ -70,10 +69,7 @@ func (e *env) snapshot(t *testing.T, user string, ids map[string]string) map[str
 		code, body := e.do(t, user, "GET", e.talks(p), nil)
 		out[p] = fmt.Sprintf("%d %s", code, body)
 	}
-	b, err := ledger.ParseBundle(e.must(t, 200, user, "GET", "/api/v1/ledger/bundle", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := e.bundleOf(t, user)
 	var evs []string
 	for _, en := range b.Entries {
 		evs = append(evs, string(en.Canonical))

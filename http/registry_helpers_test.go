@@ -1,10 +1,7 @@
 package http_test
 
 import (
-	"context"
 	"encoding/json"
-	"log/slog"
-	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
@@ -21,22 +18,7 @@ import (
 // they run, and a heartbeat checks the stream's credentials each time.
 func newQuietEnv(t testing.TB) *env {
 	t.Helper()
-	fx := fixture.New(t)
-	s := parleyhttp.NewServer(fx.Talks, fx.Auth)
-	s.HeartbeatEvery = time.Hour
-	logs := &fixture.Buffer{}
-	s.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	e := &env{Env: fx, srv: srv, tokens: map[string]string{}, logs: logs}
-	for name := range fx.Users {
-		tok, _, err := fx.Auth.IssueToken(context.Background(), fx.Users[name], "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tokens[name] = tok
-	}
-	return e
+	return newEnvConfig(t, func(s *parleyhttp.Server, _ string) { s.HeartbeatEvery = time.Hour })
 }
 
 // members are the fixture's roles that have a bearer token.
@@ -56,13 +38,7 @@ func (e *env) fixClock() *fixture.Clock {
 // the bundle verifies.
 func (e *env) bundleRecords(t *testing.T, user string) []ledger.Record {
 	t.Helper()
-	b, err := ledger.ParseBundle(e.must(t, 200, user, "GET", "/api/v1/ledger/bundle", nil))
-	if err != nil {
-		t.Fatalf("%s's bundle: %v", user, err)
-	}
-	if err := ledger.VerifyBundle(b, e.Signer.VerifierKey()); err != nil {
-		t.Fatalf("%s's bundle does not verify: %v", user, err)
-	}
+	b := e.bundleOf(t, user)
 	out := make([]ledger.Record, len(b.Entries))
 	for i, en := range b.Entries {
 		out[i] = en.Record

@@ -33,11 +33,20 @@ type Server struct {
 	// request from one of them, sign-in limits count the client address
 	// it puts in X-Forwarded-For.
 	TrustedProxies []netip.Prefix
+	// PublicURL is the site's address for links (invitations); "" uses
+	// the address each request was made to.
+	PublicURL string
+	// WriteTimeout bounds writing any response but a stream;
+	// StreamWriteTimeout ends a stream whose client stops reading.
+	WriteTimeout, StreamWriteTimeout time.Duration
+	// MaxStreams is how many event streams one account may hold open.
+	MaxStreams int
 
 	mux *http.ServeMux
 	// patterns lists every route, as registered.
 	patterns []string
 	limits   *limiter
+	guards   *guards
 	pages    *pages
 	keys     keys
 }
@@ -45,7 +54,8 @@ type Server struct {
 // NewServer wires the routes.
 func NewServer(ts *talks.Service, as *auth.Service) *Server {
 	s := &Server{Talks: ts, Auth: as, Log: slog.Default(), HeartbeatEvery: 25 * time.Second, ReadTimeout: 30 * time.Second,
-		mux: http.NewServeMux(), limits: newLimiter(loginEvery, loginBurst, maxLimiters)}
+		mux: http.NewServeMux(), limits: newLimiter(loginEvery, loginBurst, maxLimiters), guards: newGuards(),
+		WriteTimeout: DefaultWriteTimeout, StreamWriteTimeout: DefaultStreamWriteTimeout, MaxStreams: DefaultMaxStreams}
 	s.keys.talks = ts
 	s.pages = mustLoadPages()
 	s.routes()
@@ -70,6 +80,32 @@ func (s *Server) routes() {
 		{"GET /api/v1/users", s.api(s.apiUsers)},
 		{"POST /api/v1/users", s.api(s.apiCreateUser)},
 		{"GET /api/v1/users/{user}", s.api(s.apiUser)},
+		// Credentials that can be cut off.
+		{"POST /api/v1/sign-out-everywhere", s.api(s.apiSignOutEverywhere)},
+		{"POST /api/v1/me/password", s.api(s.apiChangePassword)},
+		{"GET /api/v1/users/{user}/tokens", s.api(s.apiUserTokens)},
+		{"DELETE /api/v1/users/{user}/tokens/{tok}", s.api(s.apiRevokeUserToken)},
+		{"POST /api/v1/users/{user}/sign-out", s.api(s.apiSignOutUser)},
+		{"POST /api/v1/users/{user}/disabled", s.api(s.apiDisableUser)},
+		{"DELETE /api/v1/talks/{id}/delegations/{del}/members/{user}", s.api(s.apiRemoveMember)},
+		{"POST /api/v1/talks/{id}/delegations/{del}/removal", s.api(s.apiRemoveDelegation)},
+		// Passkeys and invitations.
+		{"POST /api/v1/passkeys/login/options", s.apiPasskeyLoginOptions},
+		{"POST /api/v1/passkeys/login", s.apiPasskeyLogin},
+		{"GET /api/v1/me/passkeys", s.api(s.apiPasskeys)},
+		{"POST /api/v1/me/passkeys/options", s.api(s.apiPasskeyOptions)},
+		{"POST /api/v1/me/passkeys", s.api(s.apiAddPasskey)},
+		{"DELETE /api/v1/me/passkeys/{passkey}", s.api(s.apiRemovePasskey)},
+		{"POST /api/v1/invitations/lookup", s.anonymous(s.apiLookupInvitation)},
+		{"POST /api/v1/invitations/options", s.anonymous(s.apiAcceptOptions)},
+		{"POST /api/v1/invitations/accept", s.anonymous(s.apiAcceptInvitation)},
+		{"POST /api/v1/talks/{id}/invitations", s.api(s.apiInvite)},
+		{"GET /api/v1/talks/{id}/invitations", s.api(s.apiInvitations)},
+		{"DELETE /api/v1/talks/{id}/invitations/{inv}", s.api(s.apiRevokeInvitation)},
+		{"GET /invite", s.invitePage},
+		{"GET /account", s.page(s.accountPage)},
+		{"POST /account/passkeys/{passkey}/remove", s.form(s.removePasskeySubmit)},
+		{"POST /account/sign-out-everywhere", s.form(s.signOutEverywhereSubmit)},
 		// Talks and who takes part.
 		{"GET /api/v1/talks", s.api(s.apiListTalks)},
 		{"POST /api/v1/talks", s.api(s.apiCreateTalks)},
@@ -160,6 +196,11 @@ func (s *Server) routes() {
 		{"GET /api/v1/ledger/leaves", s.api(s.apiLeaves)},
 		{"GET /api/v1/ledger/entries/{seq}", s.api(s.apiLedgerEntry)},
 		{"GET /api/v1/ledger/bundle", s.api(s.apiBundle)},
+		// Witnesses.
+		{"GET /api/v1/ledger/checkpoints/{size}", s.api(s.apiCheckpointAt)},
+		{"GET /api/v1/ledger/witnesses", s.api(s.apiWitnesses)},
+		{"POST /api/v1/ledger/witnesses", s.api(s.apiAddWitness)},
+		{"POST /api/v1/ledger/cosignatures", s.api(s.apiAddCosignature)},
 		// Pages.
 		{"GET /static/{hash}/{file}", s.static},
 		{"GET /{$}", s.home},
@@ -212,9 +253,12 @@ func (s *Server) routes() {
 // ServeHTTP applies cross-origin protection to every unsafe request and
 // dispatches.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("X-Frame-Options", "DENY")
+	s.securityHeaders(w, r)
+	if !isStream(r) && s.WriteTimeout > 0 {
+		// Every response but a stream is written within the timeout; a
+		// client that does not read it is cut off.
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.WriteTimeout))
+	}
 	if err := http.NewCrossOriginProtection().Check(r); err != nil {
 		s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "cross-origin request refused"))
 		return
@@ -307,6 +351,14 @@ func bearer(r *http.Request) (string, bool, error) {
 	return strings.TrimSpace(tok), true, nil
 }
 
+// readOnlyWrites are the requests a read-only token may make that are not
+// reads: revoking itself, and a witness posting its cosignature (which
+// changes nothing in any talks).
+var readOnlyWrites = map[string]bool{
+	"DELETE /api/v1/tokens/current":    true,
+	"POST /api/v1/ledger/cosignatures": true,
+}
+
 // created is a handler's answer for something it created: 201 with a
 // Location.
 type created struct {
@@ -326,6 +378,16 @@ func (s *Server) api(h func(w http.ResponseWriter, r *http.Request, u *parley.Us
 		if err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if write := r.Method != http.MethodGet && r.Method != http.MethodHead; write {
+			if u.Grant.ReadOnly() && !readOnlyWrites[r.Pattern] {
+				s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "this token is read-only"))
+				return
+			}
+			if err := s.limitPost(r, u); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
 		v, err := h(w, r, u)
 		if err != nil {

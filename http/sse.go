@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-json-experiment/json"
 
@@ -28,7 +29,20 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, u *parley.Use
 		}
 		after = n
 	}
+	closeStream, err := s.openStream(r, u)
+	if err != nil {
+		return nil, err
+	}
+	defer closeStream()
 	rc := http.NewResponseController(w)
+	// A client that stops reading is cut off: each write must get through
+	// within StreamWriteTimeout.
+	deadline := func() {
+		if s.StreamWriteTimeout > 0 {
+			rc.SetWriteDeadline(time.Now().Add(s.StreamWriteTimeout))
+		}
+	}
+	deadline()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
@@ -39,6 +53,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, u *parley.Use
 	}
 	opts := talks.StreamOptions{After: after, Talks: r.URL.Query().Get("talks"), Idle: s.HeartbeatEvery}
 	for d, err := range s.Talks.Stream(r.Context(), u, opts) {
+		deadline()
 		if err != nil {
 			if r.Context().Err() == nil {
 				s.Log.Warn("event stream ended", "method", r.Method, "path", r.URL.Path, "err", err)

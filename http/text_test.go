@@ -32,10 +32,7 @@ func (e *env) postText(t *testing.T, nv talks.NewVersion) talks.TextView {
 // room, and the bundle.
 func (e *env) bundleRooms(t *testing.T, user string) (map[string][]string, ledger.Bundle) {
 	t.Helper()
-	b, err := ledger.ParseBundle(e.must(t, 200, user, "GET", "/api/v1/ledger/bundle", nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := e.bundleOf(t, user)
 	out := map[string][]string{}
 	for _, en := range b.Entries {
 		out[en.Record.Room] = append(out[en.Record.Room], en.Record.Kind)

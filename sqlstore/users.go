@@ -15,16 +15,16 @@ func (t *Tx) CreateUser(ctx context.Context, u *parley.User) error {
 	return t.conflict(err, "create user", fmt.Sprintf("user name %q is taken", u.Name))
 }
 
-const userCols = `id, name, display_name, admin, password_hash, created_at`
+const userCols = `id, name, display_name, admin, password_hash, created_at, disabled`
 
 func scanUser(row interface{ Scan(...any) error }) (*parley.User, error) {
 	var u parley.User
-	var admin int
+	var admin, disabled int
 	var created string
-	if err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &admin, &u.PasswordHash, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &admin, &u.PasswordHash, &created, &disabled); err != nil {
 		return nil, err
 	}
-	u.Admin = admin != 0
+	u.Admin, u.Disabled = admin != 0, disabled != 0
 	u.CreatedAt = parseTime(created)
 	return &u, nil
 }
@@ -67,20 +67,25 @@ func (t *Tx) ListUsers(ctx context.Context) ([]parley.User, error) {
 
 // CreateSession stores a session or token by the hash of its secret.
 func (t *Tx) CreateSession(ctx context.Context, s *parley.Session) error {
-	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, id, name, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		s.TokenHash, s.ID, s.Name, s.UserID, s.Kind, fmtTime(s.CreatedAt), fmtTime(s.ExpiresAt))
+	access := s.Access
+	if access == "" {
+		access = parley.AccessReadWrite
+	}
+	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, id, name, user_id, kind, created_at, expires_at, access, talks_id, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.TokenHash, s.ID, s.Name, s.UserID, s.Kind, fmtTime(s.CreatedAt), fmtTime(s.ExpiresAt), string(access), s.TalksID, fmtTime(s.LastUsedAt))
 	return t.formatError(err, "create session")
 }
 
-const sessionCols = `token_hash, id, name, user_id, kind, created_at, expires_at`
+const sessionCols = `token_hash, id, name, user_id, kind, created_at, expires_at, access, talks_id, last_used_at`
 
 func scanSession(row interface{ Scan(...any) error }) (*parley.Session, error) {
 	var s parley.Session
-	var created, expires string
-	if err := row.Scan(&s.TokenHash, &s.ID, &s.Name, &s.UserID, &s.Kind, &created, &expires); err != nil {
+	var created, expires, access, used string
+	if err := row.Scan(&s.TokenHash, &s.ID, &s.Name, &s.UserID, &s.Kind, &created, &expires, &access, &s.TalksID, &used); err != nil {
 		return nil, err
 	}
-	s.CreatedAt, s.ExpiresAt = parseTime(created), parseTime(expires)
+	s.CreatedAt, s.ExpiresAt, s.LastUsedAt = parseTime(created), parseTime(expires), parseTime(used)
+	s.Access = parley.Access(access)
 	return &s, nil
 }
 

@@ -57,7 +57,8 @@ func (f *Filter) Visible(ctx context.Context, e *parley.Event) (bool, error) {
 	}
 	switch e.Kind {
 	case parley.EventPresenceChanged, parley.EventMemberAdded, parley.EventDelegationAdded, parley.EventTalksStatus, parley.EventPlenaryChanged,
-		parley.EventRecordAccess, parley.EventMeetingRecorded:
+		parley.EventRecordAccess, parley.EventMeetingRecorded,
+		parley.EventMemberRemoved, parley.EventDelegationRemoved:
 		delete(f.scopes, e.Talks)
 	}
 	sc, ok := f.scopes[e.Talks]

@@ -26,18 +26,44 @@ func (s *Service) ledgerKey() (string, error) {
 
 // LedgerKey returns the verifier key members pass to parley verify.
 func (s *Service) LedgerKey(ctx context.Context, actor *parley.User) (string, error) {
+	if err := s.checkLedgerReader(ctx, actor); err != nil {
+		return "", err
+	}
 	return s.ledgerKey()
 }
 
-// Checkpoint returns the latest signed checkpoint note.
-func (s *Service) Checkpoint(ctx context.Context, actor *parley.User) ([]byte, error) {
-	var note []byte
-	err := s.Store.View(ctx, func(tx parley.Tx) error {
-		var err error
-		note, err = tx.LatestCheckpoint(ctx)
-		if parley.ErrorCode(err) == parley.ENOTFOUND {
-			return parley.Errorf(parley.ENOTFOUND, "the ledger is empty")
+// checkLedgerReader lets only members of some talks (within what their
+// credential reaches) see the ledger: its size and growth say when and how
+// much people talk, which is nobody else's business, administrators
+// included. A nil actor is the system.
+func (s *Service) checkLedgerReader(ctx context.Context, actor *parley.User) error {
+	if actor == nil {
+		return nil
+	}
+	return s.Store.View(ctx, func(tx parley.Tx) error {
+		ms, err := tx.Memberships(ctx, actor.ID)
+		if err != nil {
+			return err
 		}
+		for _, m := range ms {
+			if actor.Grant.AllowsTalks(m.TalksID) {
+				return nil
+			}
+		}
+		return parley.Errorf(parley.ENOTFOUND, "the ledger is shown to members of talks only")
+	})
+}
+
+// Checkpoint returns the latest signed checkpoint note, with the
+// cosignatures witnesses returned for it.
+func (s *Service) Checkpoint(ctx context.Context, actor *parley.User) ([]byte, error) {
+	if err := s.checkLedgerReader(ctx, actor); err != nil {
+		return nil, err
+	}
+	var note []byte
+	err := s.ledgerView(ctx, actor, func(tx parley.Tx, size int64) error {
+		var err error
+		note, err = cosigned(ctx, tx, size)
 		return err
 	})
 	return note, err
@@ -55,13 +81,26 @@ func (s *Service) LastSeq(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// ledgerView runs fn with the log size. Tree hashes reveal nothing of any
-// room, so any signed-in user may read them.
-func (s *Service) ledgerView(ctx context.Context, fn func(tx parley.Tx, size int64) error) error {
+// ledgerView runs fn with the size of the tree the latest checkpoint
+// signs, for a member of some talks. Tree hashes reveal nothing of any
+// room; their number reveals activity, so proofs and leaves reach no
+// further than the published checkpoint, which is signed at a fixed
+// cadence.
+func (s *Service) ledgerView(ctx context.Context, actor *parley.User, fn func(tx parley.Tx, size int64) error) error {
+	if err := s.checkLedgerReader(ctx, actor); err != nil {
+		return err
+	}
+	key, err := s.ledgerKey()
+	if err != nil {
+		return err
+	}
 	return s.Store.View(ctx, func(tx parley.Tx) error {
-		size, err := tx.LedgerSize(ctx)
+		size, err := eventlog.Size(ctx, tx, key)
 		if err != nil {
 			return err
+		}
+		if size == 0 {
+			return parley.Errorf(parley.ENOTFOUND, "no checkpoint is signed yet")
 		}
 		return fn(tx, size)
 	})
@@ -85,7 +124,7 @@ func checkSize(name string, n, size int64) (int64, error) {
 // (0: the whole log).
 func (s *Service) InclusionProof(ctx context.Context, actor *parley.User, index, size int64) (ledger.InclusionProof, error) {
 	var p ledger.InclusionProof
-	err := s.ledgerView(ctx, func(tx parley.Tx, logSize int64) error {
+	err := s.ledgerView(ctx, actor, func(tx parley.Tx, logSize int64) error {
 		n, err := checkSize("size", size, logSize)
 		if err != nil {
 			return err
@@ -103,7 +142,7 @@ func (s *Service) InclusionProof(ctx context.Context, actor *parley.User, index,
 // extends the tree of size from.
 func (s *Service) ConsistencyProof(ctx context.Context, actor *parley.User, from, to int64) (ledger.ConsistencyProof, error) {
 	var p ledger.ConsistencyProof
-	err := s.ledgerView(ctx, func(tx parley.Tx, logSize int64) error {
+	err := s.ledgerView(ctx, actor, func(tx parley.Tx, logSize int64) error {
 		n, err := checkSize("to", to, logSize)
 		if err != nil {
 			return err
@@ -121,7 +160,7 @@ func (s *Service) ConsistencyProof(ctx context.Context, actor *parley.User, from
 // most MaxLeaves of them.
 func (s *Service) Leaves(ctx context.Context, actor *parley.User, start, end int64) ([]tlog.Hash, error) {
 	var out []tlog.Hash
-	err := s.ledgerView(ctx, func(tx parley.Tx, logSize int64) error {
+	err := s.ledgerView(ctx, actor, func(tx parley.Tx, logSize int64) error {
 		n, err := checkSize("end", end, logSize)
 		if err != nil {
 			return err
@@ -144,14 +183,39 @@ func (s *Service) Leaves(ctx context.Context, actor *parley.User, start, end int
 // Bundle gathers every event the user may read, with salts and inclusion
 // proofs against the latest signed checkpoint, for offline verification.
 func (s *Service) Bundle(ctx context.Context, user *parley.User) (ledger.Bundle, error) {
+	return s.BundleCosigned(ctx, user, 0)
+}
+
+// BundleCosigned is Bundle against the newest checkpoint that witnesses
+// cosigned at least min times (the latest for 0), cosignatures included,
+// so that parley verify --quorum can check them.
+func (s *Service) BundleCosigned(ctx context.Context, user *parley.User, min int) (ledger.Bundle, error) {
+	if err := s.checkLedgerReader(ctx, user); err != nil {
+		return ledger.Bundle{}, err
+	}
 	key, err := s.ledgerKey()
 	if err != nil {
 		return ledger.Bundle{}, err
 	}
+	if min < 0 || min > MaxWitnesses {
+		return ledger.Bundle{}, parley.Errorf(parley.EINVALID, "cosigned must be between 0 and %d", MaxWitnesses)
+	}
 	var size int64
+	var note []byte
 	if err := s.Store.View(ctx, func(tx parley.Tx) error {
 		var err error
-		size, err = eventlog.Size(ctx, tx, key)
+		if min > 0 {
+			size, err = tx.CosignedSize(ctx, min)
+			if parley.ErrorCode(err) == parley.ENOTFOUND {
+				return parley.Errorf(parley.ENOTFOUND, "no checkpoint has %d cosignatures yet", min)
+			}
+		} else {
+			size, err = eventlog.Size(ctx, tx, key)
+		}
+		if err != nil || size == 0 {
+			return err
+		}
+		note, err = cosigned(ctx, tx, size)
 		return err
 	}); err != nil {
 		return ledger.Bundle{}, err
@@ -179,7 +243,7 @@ func (s *Service) Bundle(ctx context.Context, user *parley.User) (ledger.Bundle,
 	var b ledger.Bundle
 	err = s.Store.View(ctx, func(tx parley.Tx) error {
 		var err error
-		b, err = eventlog.Bundle(ctx, tx, key, seqs, checkState(tx))
+		b, err = eventlog.BundleAt(ctx, tx, key, note, seqs, checkState(tx))
 		return err
 	})
 	return b, err
@@ -194,7 +258,12 @@ func (s *Service) LedgerEntry(ctx context.Context, user *parley.User, seq int64)
 		return nil, err
 	}
 	var e *parley.Event
+	var size int64
 	err = s.Store.View(ctx, func(tx parley.Tx) error {
+		var err error
+		if size, err = eventlog.Size(ctx, tx, key); err != nil {
+			return err
+		}
 		got, err := tx.LedgerEntries(ctx, []int64{seq})
 		if err != nil {
 			return err
@@ -211,6 +280,9 @@ func (s *Service) LedgerEntry(ctx context.Context, user *parley.User, seq int64)
 	}
 	if !ok {
 		return nil, parley.Errorf(parley.ENOTFOUND, "event not found")
+	}
+	if seq > size {
+		return nil, parley.Errorf(parley.ECONFLICT, "event %d is in no signed checkpoint yet; checkpoints are signed at a fixed cadence, try again shortly", seq)
 	}
 	var b ledger.Bundle
 	err = s.Store.View(ctx, func(tx parley.Tx) error {

@@ -13,6 +13,9 @@ func (s *Service) CreateTalks(ctx context.Context, actor *parley.User, title str
 	if !actor.Admin {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "only an administrator can create talks")
 	}
+	if err := checkUnlimited(actor); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	t := &parley.Talks{ID: parley.NewID("t_"), Title: strings.TrimSpace(title), Status: parley.TalksActive, StatusAt: now, StatusBy: actor.ID, CreatedAt: now, CreatedBy: actor.ID}
 	if err := t.Validate(); err != nil {
@@ -104,6 +107,9 @@ type NewMember struct {
 func (sc *scope) checkAddMember(d *parley.Delegation) error {
 	if err := sc.talks.CheckTerminal(); err != nil {
 		return err
+	}
+	if d.Presence == parley.PresenceRemoved {
+		return parley.Errorf(parley.ECONFLICT, "%s was removed from the talks", d.Name)
 	}
 	empty := len(sc.membersOf(d.ID)) == 0
 	switch {

@@ -63,7 +63,7 @@ func (s *Service) List(ctx context.Context, actor *parley.User) ([]View, error) 
 			in[m.TalksID] = true
 		}
 		for _, t := range all {
-			if !actor.Admin && !in[t.ID] {
+			if (!actor.Admin && !in[t.ID]) || !actor.Grant.AllowsTalks(t.ID) {
 				continue
 			}
 			sc, err := loadScope(ctx, tx, actor, t.ID)

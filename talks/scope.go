@@ -24,6 +24,10 @@ type scope struct {
 // member nor an admin gets ENOTFOUND: talks they are not in do not exist
 // for them.
 func loadScope(ctx context.Context, tx parley.Tx, user *parley.User, talksID string) (*scope, error) {
+	if !user.Grant.AllowsTalks(talksID) {
+		// A token limited to other talks: these do not exist for it.
+		return nil, parley.Errorf(parley.ENOTFOUND, "talks not found")
+	}
 	t, err := tx.Talks(ctx, talksID)
 	if err != nil {
 		return nil, err
@@ -204,6 +208,9 @@ func (sc *scope) checkWrite(room string) error {
 	}
 	if err := sc.talks.CheckTerminal(); err != nil {
 		return err
+	}
+	if p := sc.partyOfCaucus(room); p != nil && p.Presence == parley.PresenceRemoved {
+		return parley.Errorf(parley.ECONFLICT, "%s was removed from the talks; its caucus is closed", p.Name)
 	}
 	d := sc.mine
 	switch d.Kind {

@@ -20,6 +20,10 @@ type StreamOptions struct {
 	Idle time.Duration
 }
 
+// ErrRevoked ends a stream whose credential was revoked, or whose user
+// was removed or disabled.
+var ErrRevoked = parley.Errorf(parley.EUNAUTHORIZED, "access revoked")
+
 // streamBatch is how many stored events a stream reads at a time.
 const streamBatch = 500
 
@@ -32,6 +36,15 @@ func (s *Service) Stream(ctx context.Context, user *parley.User, opts StreamOpti
 	return func(yield func(Delivery, error) bool) {
 		sub, stop := s.Bus.Subscribe()
 		defer func() { stop() }()
+		// A stream ends the moment its credential is revoked or its user
+		// removed or disabled: on this node through the hub, on every node
+		// through the events of the log.
+		var revoked <-chan struct{}
+		if s.Hub != nil {
+			var unwatch func()
+			revoked, unwatch = s.Hub.Watch(user.ID, user.Grant.Credential)
+			defer unwatch()
+		}
 		f := s.NewFilter(user)
 		f.stream = true
 		cursor := opts.After
@@ -76,6 +89,9 @@ func (s *Service) Stream(ctx context.Context, user *parley.User, opts StreamOpti
 			select {
 			case <-ctx.Done():
 				return
+			case <-revoked:
+				yield(Delivery{}, ErrRevoked)
+				return
 			case <-tick:
 				if !yield(Delivery{}, nil) {
 					return
@@ -88,6 +104,9 @@ func (s *Service) Stream(ctx context.Context, user *parley.User, opts StreamOpti
 					if !catchUp() {
 						return
 					}
+				case cuts(&e, user.ID):
+					yield(Delivery{}, ErrRevoked)
+					return
 				case e.Seq <= cursor:
 				case e.Seq > cursor+1:
 					if !catchUp() {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/auth"
 	"parley/eventlog"
 )
 
@@ -23,6 +24,13 @@ type Service struct {
 	// VerifierKey is the ledger's checkpoint verifier key; without it the
 	// ledger's signed views (checkpoints, bundles) are not served.
 	VerifierKey string
+	// Hub, when set, ends at once the open streams of people removed or
+	// disabled (see package auth).
+	Hub *auth.Hub
+	// Sealer signs checkpoints for Seal (see RunSealer); Cover, when
+	// positive, is the most cover events Seal adds each time.
+	Sealer parley.Sealer
+	Cover  int
 }
 
 // New returns a service on store publishing to bus.
@@ -48,6 +56,9 @@ func (s *Service) update(ctx context.Context, fn func(tx parley.Tx) error) error
 // command runs fn in a write transaction with the actor's scope in the
 // talks loaded, then publishes the events it appended.
 func (s *Service) command(ctx context.Context, actor *parley.User, talksID string, fn func(tx parley.Tx, sc *scope) error) error {
+	if err := checkWriteGrant(actor); err != nil {
+		return err
+	}
 	return s.update(ctx, func(tx parley.Tx) error {
 		sc, err := loadScope(ctx, tx, actor, talksID)
 		if err != nil {

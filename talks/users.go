@@ -23,6 +23,9 @@ func (s *Service) CreateUser(ctx context.Context, actor *parley.User, nu NewUser
 	if actor != nil && !actor.Admin {
 		return nil, parley.Errorf(parley.EFORBIDDEN, "only an administrator can create users")
 	}
+	if err := checkUnlimited(actor); err != nil {
+		return nil, err
+	}
 	u := &parley.User{ID: parley.NewID("u_"), Name: strings.TrimSpace(nu.Name), DisplayName: strings.TrimSpace(nu.DisplayName), Admin: nu.Admin}
 	if u.DisplayName == "" {
 		u.DisplayName = u.Name

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"parley"
+	"parley/auth"
+	parleyhttp "parley/http"
 	"parley/talks"
 )
 
@@ -18,7 +21,15 @@ const adminUsage = `Usage: parley admin SUBCOMMAND [--data DIR | --db URL] [flag
 Subcommands:
   users          list users and their delegations
   add-user       create a user (--user NAME --display NAME --password P [--admin])
-  token          print a new bearer token for --user NAME
+  token          print a new bearer token for --user NAME [--read-only] [--talks ID] [--ttl DURATION]
+  disable        disable the account --user NAME: it signs in no more; its sessions, tokens and streams end
+  enable         enable the account --user NAME again
+  sign-out       end every session and token of --user NAME
+  witness-add    keep the cosignatures of the witness whose verifier key is --key KEY
+  invite         print a single-use link inviting a person into --delegation SLUG of
+                 --talks ID as --role ROLE [--title T] [--invite-ttl DURATION] [--public-url URL]
+                 (the command line invites as an administrator: the first member of an
+                 empty delegation, during set-up)
   ledger-key     print the ledger's verifier key
   ledger-check   recompute the whole ledger tree and compare it with what is stored
   migrate        apply the database migrations (serve also applies them at start)
@@ -40,7 +51,7 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 	switch sub {
 	case "copy":
 		return runCopy(ctx, m, args[1:])
-	case "users", "add-user", "token", "ledger-key", "ledger-check", "migrate":
+	case "users", "add-user", "token", "ledger-key", "ledger-check", "migrate", "disable", "enable", "sign-out", "witness-add", "invite":
 	default:
 		fmt.Fprintf(m.Stderr, "parley admin: unknown subcommand %q\n\n%s", sub, adminUsage)
 		return errUsage
@@ -51,6 +62,15 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 	display := fs.String("display", "", "display name (add-user)")
 	password := fs.String("password", "", "password (add-user)")
 	admin := fs.Bool("admin", false, "make the user an administrator (add-user)")
+	readOnly := fs.Bool("read-only", false, "issue a read-only token (token)")
+	ttl := fs.Duration("ttl", auth.TokenTTL, "the token's lifetime, at most 90 days (token)")
+	witnessKey := fs.String("key", "", "a witness's verifier key, or @FILE (witness-add)")
+	talksRef := fs.String("talks", "", "talks `id` (invite; token: limit the token to it)")
+	delegation := fs.String("delegation", "", "delegation slug (invite)")
+	role := fs.String("role", "head", "role: head, negotiator or staff (invite)")
+	title := fs.String("title", "", "the member's title (invite)")
+	invTTL := fs.Duration("invite-ttl", talks.InvitationTTL, "how long the link works, at most 14 days (invite)")
+	publicURL := fs.String("public-url", "http://localhost:8080", "the site's address, for the link (invite)")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -84,7 +104,11 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		if err != nil {
 			return fmt.Errorf("token: %s", parley.ErrorDetail(err))
 		}
-		tok, _, err := a.auth.IssueToken(ctx, u, "issued by parley admin token")
+		access := parley.AccessReadWrite
+		if *readOnly {
+			access = parley.AccessRead
+		}
+		tok, _, err := a.auth.NewToken(ctx, u, auth.TokenOptions{Name: "issued by parley admin token", Access: access, Talks: *talksRef, TTL: *ttl})
 		if err != nil {
 			return fmt.Errorf("token: %s", parley.ErrorDetail(err))
 		}
@@ -92,6 +116,27 @@ func runAdmin(ctx context.Context, m *Main, args []string) error {
 		return nil
 	case "ledger-key":
 		fmt.Fprintln(m.Stdout, a.signer.VerifierKey())
+		return nil
+	case "disable", "enable", "sign-out":
+		return adminAccount(ctx, m, a, sub, *user)
+	case "invite":
+		inv, secret, err := a.talks.Invite(ctx, nil, *talksRef, talks.NewInvitation{Delegation: *delegation, Role: parley.MemberRole(*role), Title: *title, ExpiresIn: int64(*invTTL / time.Second)})
+		if err != nil {
+			return fmt.Errorf("invite: %s", parley.ErrorDetail(err))
+		}
+		fmt.Fprintf(m.Stderr, "invitation %s, valid until %s; the link works once:\n", inv.ID, inv.ExpiresAt.Format(time.RFC3339))
+		fmt.Fprintln(m.Stdout, parleyhttp.InviteLink(*publicURL, secret))
+		return nil
+	case "witness-add":
+		k, err := readKey(*witnessKey)
+		if err != nil {
+			return err
+		}
+		w, err := a.talks.AddWitness(ctx, nil, k)
+		if err != nil {
+			return fmt.Errorf("witness-add: %s", parley.ErrorDetail(err))
+		}
+		fmt.Fprintf(m.Stdout, "witness %s added\n", w.Name)
 		return nil
 	default:
 		return ledgerCheck(ctx, m, a)
@@ -159,5 +204,27 @@ func adminMigrate(ctx context.Context, m *Main, d *deployment) error {
 		fmt.Fprintf(m.Stdout, "applied %s\n", name)
 	}
 	fmt.Fprintf(m.Stdout, "%s is up to date: %d migrations, the last %s\n", d.where(), len(all), all[len(all)-1])
+	return nil
+}
+
+// adminAccount disables, enables or signs out an account.
+func adminAccount(ctx context.Context, m *Main, a *app, sub, name string) error {
+	if name == "" {
+		return fmt.Errorf("%s: --user NAME is required", sub)
+	}
+	u, err := a.talks.User(ctx, nil, name)
+	if err != nil {
+		return fmt.Errorf("%s: %s", sub, parley.ErrorDetail(err))
+	}
+	switch sub {
+	case "sign-out":
+		err = a.auth.SignOutEverywhere(ctx, u.ID)
+	default:
+		_, err = a.talks.SetDisabled(ctx, nil, u.ID, sub == "disable")
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %s", sub, parley.ErrorDetail(err))
+	}
+	fmt.Fprintf(m.Stdout, "%s: done for %s\n", sub, u.Name)
 	return nil
 }

@@ -174,7 +174,9 @@ func (d *deployment) openServices(ctx context.Context, store *sqlstore.Store, or
 	}
 	a.talks = talks.New(store, a.bus)
 	a.talks.VerifierKey = signer.VerifierKey()
+	a.talks.Sealer = store.Seal
 	a.auth = auth.New(store)
+	a.talks.Hub = a.auth.Hub
 	return a, nil
 }
 

@@ -12,9 +12,10 @@ func init() {
 }
 
 func runExport(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("export", "--user NAME [--data DIR] [--db URL] [--ledger-key-file FILE] > bundle.json")
+	fs := m.newFlagSet("export", "--user NAME [--data DIR] [--db URL] [--ledger-key-file FILE] [--cosigned N] > bundle.json")
 	d := deploymentFlags(fs)
 	user := fs.String("user", "", "the member whose visible events to export")
+	cosignedMin := fs.Int("cosigned", 0, "prove against the newest checkpoint with at least `N` witness cosignatures (0: the latest)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("export: %s", parley.ErrorDetail(err))
 	}
-	b, err := a.talks.Bundle(ctx, u)
+	b, err := a.talks.BundleCosigned(ctx, u, *cosignedMin)
 	if err != nil {
 		return fmt.Errorf("export: %s", parley.ErrorDetail(err))
 	}

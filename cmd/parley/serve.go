@@ -41,6 +41,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		return nil
 	})
 	fs.Int64Var(&d.maxSize, "max-db-size", 0, "cap the SQLite database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
+	sec := securityFlags(fs)
 	alertsEvery := fs.Duration("alerts-every", time.Minute, "how often deadline alerts that came due are fired (each once, on one node; at start, those missed while stopped fire late)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -82,6 +83,12 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	srv.SecureCookies = *secure
 	srv.TrustedProxies = proxies
 	srv.Log = d.log
+	stopSealer, err := sec.apply(ctx, a, srv, ln.Addr(), *demo)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopSealer()
 	// Deadline alerts fire by the service clock; the scheduler stops
 	// before the store closes.
 	actx, stopAlerts := context.WithCancel(ctx)

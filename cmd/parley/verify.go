@@ -19,11 +19,14 @@ func init() {
 // runVerify checks a member's bundle, or that a newer checkpoint extends an
 // older one, using nothing but the files and the verifier key.
 func runVerify(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("verify", "BUNDLE.json --key VERIFIERKEY | --old CP1 --new CP2 --proof PROOF --key VERIFIERKEY")
+	fs := m.newFlagSet("verify", "BUNDLE.json --key VERIFIERKEY [--witness KEY ... --quorum N] | --old CP1 --new CP2 --proof PROOF --key VERIFIERKEY")
 	key := fs.String("key", "", "verifier key `origin+hash+key` as printed by 'parley admin ledger-key', or @FILE to read it from FILE")
 	oldPath := fs.String("old", "", "older signed checkpoint `file`")
 	newPath := fs.String("new", "", "newer signed checkpoint `file`")
 	proofPath := fs.String("proof", "", "consistency proof `file`: one base64 hash per line, or the JSON from /api/v1/ledger/proof/consistency")
+	var witnesses keyList
+	fs.Var(&witnesses, "witness", "a witness's verifier `key` (or @FILE) whose cosignature counts; repeat for several")
+	quorum := fs.Int("quorum", 0, "refuse a bundle whose checkpoint lacks this many valid cosignatures of the --witness keys")
 	paths, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -51,7 +54,25 @@ func runVerify(ctx context.Context, m *Main, args []string) error {
 	case len(paths) != 1:
 		return usage("want exactly one bundle file (or - for standard input)")
 	}
-	return verifyBundle(m, paths[0], vkey)
+	if *quorum < 0 || *quorum > len(witnesses) {
+		return usage("--quorum must be between 0 and the number of --witness keys")
+	}
+	return verifyBundle(m, paths[0], vkey, witnesses, *quorum)
+}
+
+// keyList is a repeatable flag of keys, each given as is or as @FILE.
+type keyList []string
+
+func (k *keyList) String() string { return strings.Join(*k, ",") }
+
+// Set adds one key.
+func (k *keyList) Set(v string) error {
+	key, err := readKey(v)
+	if err != nil {
+		return err
+	}
+	*k = append(*k, key)
+	return nil
 }
 
 // parseInterspersed parses flags that may come before or after positional
@@ -98,7 +119,7 @@ func readInput(m *Main, path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-func verifyBundle(m *Main, path, vkey string) error {
+func verifyBundle(m *Main, path, vkey string, witnesses []string, quorum int) error {
 	data, err := readInput(m, path)
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
@@ -111,12 +132,20 @@ func verifyBundle(m *Main, path, vkey string) error {
 	if err != nil {
 		return err
 	}
+	cosigned := ""
+	if len(witnesses) > 0 {
+		n, err := ledger.VerifyWitnesses([]byte(b.Checkpoint), vkey, witnesses, quorum)
+		if err != nil {
+			return err
+		}
+		cosigned = fmt.Sprintf(" and cosigned by %d of %d witnesses", n, len(witnesses))
+	}
 	noun := "entries"
 	if len(b.Entries) == 1 {
 		noun = "entry"
 	}
-	fmt.Fprintf(m.Stdout, "bundle ok: %d %s verified against checkpoint of size %d signed by %s\n",
-		len(b.Entries), noun, c.Tree.N, c.Origin)
+	fmt.Fprintf(m.Stdout, "bundle ok: %d %s verified against checkpoint of size %d signed by %s%s\n",
+		len(b.Entries), noun, c.Tree.N, c.Origin, cosigned)
 	return nil
 }
 

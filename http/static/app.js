@@ -32,7 +32,19 @@
     li.append(meta, p);
     list.append(li);
   });
-  ["delegation.presence", "talks.status", "plenary.changed"].forEach(function (kind) {
+  // A stream the server ended because this person was signed out,
+  // removed or disabled does not come back: leave the page for the
+  // sign-in page rather than keep showing what is no longer theirs.
+  es.addEventListener("error", function () {
+    fetch("/api/v1/me", { credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401) {
+        es.close();
+        list.replaceChildren();
+        window.location.assign("/login");
+      }
+    });
+  });
+  ["delegation.presence", "talks.status", "plenary.changed", "member.removed", "delegation.removed"].forEach(function (kind) {
     es.addEventListener(kind, function () { window.location.reload(); });
   });
 })();

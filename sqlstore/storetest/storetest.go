@@ -194,9 +194,10 @@ func testUsers(e *env) {
 
 func testSessions(e *env) {
 	e.seed()
-	s1 := parley.Session{TokenHash: []byte{1, 2, 3}, ID: "s1", UserID: "u2", Kind: "session", CreatedAt: at(0), ExpiresAt: at(60)}
-	s2 := parley.Session{TokenHash: []byte{0, 255, 7}, ID: "s2", Name: "ci", UserID: "u2", Kind: "token", CreatedAt: at(5)}
-	s3 := parley.Session{TokenHash: []byte{9}, ID: "s3", UserID: "u2", Kind: "session", CreatedAt: at(6), ExpiresAt: at(10)}
+	rw := parley.AccessReadWrite
+	s1 := parley.Session{TokenHash: []byte{1, 2, 3}, ID: "s1", UserID: "u2", Kind: "session", CreatedAt: at(0), ExpiresAt: at(60), Access: rw}
+	s2 := parley.Session{TokenHash: []byte{0, 255, 7}, ID: "s2", Name: "ci", UserID: "u2", Kind: "token", CreatedAt: at(5), Access: parley.AccessRead, TalksID: "t1"}
+	s3 := parley.Session{TokenHash: []byte{9}, ID: "s3", UserID: "u2", Kind: "session", CreatedAt: at(6), ExpiresAt: at(10), Access: rw}
 	e.update(func(tx parley.Tx) error {
 		for _, s := range []*parley.Session{&s1, &s2, &s3} {
 			if err := tx.CreateSession(e.ctx, s); err != nil {
