@@ -52,8 +52,8 @@ func (a *Agreement) Validate() error {
 	if !a.Stage.Valid() {
 		return Errorf(EINVALID, "stage must be pre-negotiation, ceasefire, framework, implementation or renewal, not %q", a.Stage)
 	}
-	if a.AgreedAt.IsZero() {
-		return Errorf(EINVALID, "agreed_at is required")
+	if err := CheckTime("agreed_at", a.AgreedAt); err != nil {
+		return err
 	}
 	if a.TextVersion < 0 {
 		return Errorf(EINVALID, "text_version must not be negative")

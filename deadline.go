@@ -33,8 +33,8 @@ func (d *Deadline) Validate() error {
 	if err := CheckText("title", d.Title, MaxTitleBytes); err != nil {
 		return err
 	}
-	if d.DueAt.IsZero() {
-		return Errorf(EINVALID, "due_at is required")
+	if err := CheckTime("due_at", d.DueAt); err != nil {
+		return err
 	}
 	if err := CheckText("set_by", d.SetBy, MaxNameBytes); err != nil {
 		return err

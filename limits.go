@@ -1,5 +1,7 @@
 package parley
 
+import "time"
+
 // Limits on what a request may carry. Every layer uses these names; none
 // repeats the numbers.
 const (
@@ -60,4 +62,16 @@ func CheckLimit(limit int) (int, error) {
 		return 0, Errorf(EINVALID, "limit must be between 1 and %d", MaxPageSize)
 	}
 	return limit, nil
+}
+
+// CheckTime validates a required time given by a user: it must fall in the
+// years 1 to 9999 in UTC, the years every layer can write.
+func CheckTime(field string, t time.Time) error {
+	if t.IsZero() {
+		return Errorf(EINVALID, "%s is required", field)
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return Errorf(EINVALID, "%s must fall in the years 1 to 9999 (UTC), not %d", field, y)
+	}
+	return nil
 }

@@ -10,9 +10,6 @@ const (
 	EventPositions = "text.positions" // PositionsRecorded
 	// EventDomainSet records the negotiation domain, in RoomText.
 	EventDomainSet = "domain.set" // DomainSet
-	// EventProfile records a change to a party's profile or consent, in
-	// its private room: only a digest, never the profile itself.
-	EventProfile = "profile.changed" // ProfileChanged
 	// EventReflection records a step of a reflection, in the private room
 	// of each party that step concerns.
 	EventReflection = "reflection.step" // ReflectionStep
@@ -43,18 +40,6 @@ type DomainSet struct {
 	Name string `json:"name"`
 	// Source is the domain in parley's JSON domain format.
 	Source string `json:"source"`
-}
-
-// ProfileChanged is the payload of a profile.changed event. It carries the
-// SHA-256 of the stored profile, not the profile: deleting a profile
-// removes it from the server, and the party's bundle still proves which
-// profile it held when.
-type ProfileChanged struct {
-	Delegation string `json:"delegation"`
-	// Action is set, deleted, consent or withdraw-consent.
-	Action  string `json:"action"`
-	SHA256  string `json:"sha256,omitempty"`
-	Consent bool   `json:"consent"`
 }
 
 // ReflectionStep is the payload of a reflection.step event; each party's

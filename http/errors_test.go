@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -161,5 +162,43 @@ func TestProblemBodiesAreValidJSON(t *testing.T) {
 		if err := json.Unmarshal(body, &p); err != nil || p.Status != code || code != 404 {
 			t.Errorf("GET %s: %d %q", path, code, body)
 		}
+	}
+}
+
+// TestHostileDatesAndNumbers extends the hostile walk with bodies shaped
+// for the new endpoints: times whose UTC year leaves 0..9999, and the
+// preference builder's NaN points. None may answer 5xx.
+func TestHostileDatesAndNumbers(t *testing.T) {
+	e := newEnv(t)
+	id := e.TalksID
+	dom := `{"name":"d","issues":[{"name":"days","range":{"low":0,"high":10,"step":1}},{"name":"zone","options":["a","b"]}]}`
+	if c, b := e.do(t, "qatar", "PUT", "/api/v1/talks/"+id+"/domain", map[string]string{"source": dom}); c != 200 {
+		t.Fatalf("domain: %d %s", c, b)
+	}
+	for _, tc := range []struct{ user, path, body string }{
+		{"qatar", "/deadlines", `{"title":"t","due_at":"9999-12-31T23:00:00-23:00","set_by":"s"}`},
+		{"qatar", "/agreements", `{"title":"t","stage":"framework","agreed_at":"0000-01-01T00:00:00+23:00"}`},
+	} {
+		c, b := e.do(t, tc.user, "POST", "/api/v1/talks/"+id+tc.path, tc.body)
+		if c >= 500 {
+			t.Errorf("POST %s %s: %d %s", tc.path, tc.body, c, b)
+		}
+	}
+	// The preference builder (a page form) with a NaN point.
+	cl := e.browser(t, "israel")
+	form := url.Values{"mode": {"builder"}, "reservation": {"0.2"}, "weight_0": {"1"}, "weight_1": {"1"},
+		"points_0": {"0 NaN\n10 1"}, "score_1_0": {"1"}, "score_1_1": {"0"}}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/talks/"+id+"/profile", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := cl.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode >= 500 {
+		t.Errorf("profile builder with a NaN point: %d", resp.StatusCode)
+	}
+	if strings.Contains(e.logs.String(), "level=ERROR") {
+		t.Errorf("hostile input was logged as an internal error:\n%s", e.logs)
 	}
 }

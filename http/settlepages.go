@@ -176,10 +176,13 @@ type builderProfile struct {
 }
 
 // formNumber reads a number field of the builder.
+// finite reports whether f is a number: neither NaN nor infinite.
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
 func formNumber(r *http.Request, name, what string) (float64, error) {
 	v := strings.TrimSpace(r.PostForm.Get(name))
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+	if err != nil || !finite(f) {
 		return 0, parley.Errorf(parley.EINVALID, "%s must be a number, not %q", what, v)
 	}
 	return f, nil
@@ -216,7 +219,7 @@ func buildProfile(r *http.Request, d *talks.DomainView) (string, error) {
 				if len(f) == 2 {
 					y, ey = strconv.ParseFloat(f[1], 64)
 				}
-				if len(f) != 2 || ex != nil || ey != nil {
+				if len(f) != 2 || ex != nil || ey != nil || !finite(x) || !finite(y) {
 					return "", parley.Errorf(parley.EINVALID, "the points of %s are lines of a value and a score, not %q", is.Name, line)
 				}
 				pts = append(pts, [2]float64{x, y})

@@ -238,6 +238,11 @@ func (s *Service) AgreeText(ctx context.Context, actor *parley.User, talksID str
 		if err != nil {
 			return err
 		}
+		// Only the current version: parties criticise the current draft, so
+		// an older one's acceptances may have been taken back since.
+		if cur, err := ts.version(0); err != nil || cur.Number != v.Number {
+			return parley.Errorf(parley.ECONFLICT, "only the current version of the text can be declared agreed, not version %d", v.Number)
+		}
 		if open := ts.unagreed(v.Number); len(open) > 0 {
 			nums := make([]string, len(open))
 			for i, n := range open {

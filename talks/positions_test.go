@@ -201,3 +201,22 @@ func TestPositionsAndAgreement(t *testing.T) {
 		code(t, err, parley.ECONFLICT)
 	})
 }
+
+// TestAgreeOnlyTheCurrentVersion: a party accepted version 1, then, on
+// version 2, rejected the same, unchanged clause; version 1 cannot be
+// declared agreed behind its back.
+func TestAgreeOnlyTheCurrentVersion(t *testing.T) {
+	e := fixture.New(t)
+	v1 := revise(t, e, "qatar", draft)
+	stand(t, e, "israel", v1, parley.Accept, "ok")
+	stand(t, e, "hamas", v1, parley.Accept, "ok")
+	cl := edit(v1)
+	cl = append(cl, talks.NewClause{Title: "Guarantors", Body: "Qatar, Egypt and the US guarantee it."})
+	v2 := revise(t, e, "qatar", talks.NewVersion{Reason: "guarantors", Clauses: cl})
+	if _, err := e.Talks.RecordPositions(ctx, e.U("hamas"), e.TalksID, talks.NewPositions{Version: 2, Positions: []talks.NewPosition{
+		{Clause: v2.Clauses[0].ID, Stance: parley.Reject, Comment: "we withdraw our acceptance"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.Talks.AgreeText(ctx, e.U("qatar"), e.TalksID, talks.AgreeText{Version: 1})
+	code(t, err, parley.ECONFLICT)
+}

@@ -3,8 +3,6 @@ package talks
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -142,8 +140,11 @@ func detectFormat(src string) string {
 	return "yaml"
 }
 
-// changeProfile runs fn on the actor's party's profile row in a command,
-// stores the row and records the change in the party's private room.
+// changeProfile runs fn on the actor's party's profile row in a command and
+// stores the row. The change is deliberately not a ledger event: the log's
+// size is public, and an event nobody else can read would still tell the
+// mediators, who read every other room, that the party touched its
+// preferences. Nobody but the party may learn even that.
 func (s *Service) changeProfile(ctx context.Context, actor *parley.User, talksID, action string, fn func(sc *scope, d *settle.Domain, row *parley.Profile) error) (*ProfileView, error) {
 	var v *ProfileView
 	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
@@ -162,14 +163,6 @@ func (s *Service) changeProfile(ctx context.Context, actor *parley.User, talksID
 			return err
 		}
 		row.UpdatedBy, row.UpdatedAt = actor.ID, s.now()
-		ch := parley.ProfileChanged{Delegation: sc.mine.ID, Action: action, Consent: row.Consent}
-		if row.Source != "" {
-			sum := sha256.Sum256([]byte(row.Source))
-			ch.SHA256 = hex.EncodeToString(sum[:])
-		}
-		if _, err := s.emit(ctx, tx, actor.ID, talksID, parley.PrivateRoom(sc.mine.Slug), parley.EventProfile, ch); err != nil {
-			return err
-		}
 		if err := tx.PutProfile(ctx, row); err != nil {
 			return err
 		}

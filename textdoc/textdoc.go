@@ -235,6 +235,12 @@ func Verify(doc []byte, b ledger.Bundle, verifierKey string) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("textdoc: the document's %w", trimLedger(err))
 	}
+	// The document's checkpoint carries the log's one signature and
+	// nothing else: any added line, even a well-formed signature by some
+	// other key, is a changed character.
+	if _, sigs, ok := strings.Cut(c.checkpoint, "\n\n"); !ok || strings.Count(strings.TrimSuffix(sigs, "\n"), "\n") != 0 {
+		return nil, fmt.Errorf("textdoc: the document's checkpoint must carry exactly one signature, the log's")
+	}
 	if dcp.Tree.N <= max(agreement.Index, text.Index) {
 		return nil, fmt.Errorf("textdoc: the document's checkpoint (size %d) does not cover the agreement event (index %d)", dcp.Tree.N, agreement.Index)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"parley/internal/fixture"
 	"parley/talks"
 	"parley/textdoc"
+
+	"golang.org/x/mod/sumdb/note"
 )
 
 // agreedText reaches an agreement on a two-clause text in a fixture
@@ -83,5 +86,36 @@ func TestVerifyText(t *testing.T) {
 	}
 	if _, errs, code := cliRun(t, "verify-text", bundle, "--bundle", bundle, "--key", key); code != 1 || !strings.Contains(errs, "not an exported agreed text") {
 		t.Fatalf("a bundle as the document: %d %q", code, errs)
+	}
+}
+
+// An exported agreed text whose checkpoint gets a second signature line,
+// by a key nobody knows, must not verify: the document's bytes changed.
+func TestVerifyTextExtraSignature(t *testing.T) {
+	md, _, bundle, key := agreedText(t)
+	data, _ := os.ReadFile(md)
+	skey, _, err := note.GenerateKey(rand.Reader, "evil.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := note.NewSigner(skey)
+	// Sign the same checkpoint text with the other key and take its line.
+	i := bytes.LastIndex(data, []byte("checkpoint:\n"))
+	cp := string(data[i+len("checkpoint:\n") : len(data)-len("-->\n")])
+	text, _, _ := strings.Cut(cp, "\n\n")
+	signed, err := note.Sign(&note.Note{Text: text + "\n"}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sigs, _ := strings.Cut(string(signed), "\n\n")
+	forged := strings.ReplaceAll(string(data), cp, cp+sigs)
+	if forged == string(data) {
+		t.Fatal("no change")
+	}
+	bad := filepath.Join(t.TempDir(), "agreed.markdown")
+	os.WriteFile(bad, []byte(forged), 0o600)
+	_, errs, code := cliRun(t, "verify-text", bad, "--bundle", bundle, "--key", key)
+	if code == 0 || !strings.Contains(errs, "exactly one signature") {
+		t.Errorf("a document differing from the export (%d more bytes) verifies", len(forged)-len(data))
 	}
 }
