@@ -326,7 +326,9 @@ func TestEventStreamReleasesHeldMessages(t *testing.T) {
 	// A new connection from before the withdrawal sees everything once, in
 	// the same order: what was held arrives with the re-engagement, as it
 	// did live, so that a client resuming anywhere never gets it twice.
-	all := e.openStream(t, "hamas", 0, "").collect(200 * time.Millisecond)
+	all := e.openStream(t, "hamas", 0, "").collectUntil(func(evs []sseEvent) bool {
+		return len(evs) > 0 && strings.Contains(evs[len(evs)-1].Data, `"text":"after"`)
+	}, 200*time.Millisecond)
 	var texts []string
 	var ids []int64
 	for _, ev := range all {

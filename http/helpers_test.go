@@ -206,6 +206,26 @@ func (s *stream) collect(quiet time.Duration) []sseEvent {
 	}
 }
 
+// collectUntil reads events until done says the ones read so far are
+// enough, then until quiet; it gives up after a generous timeout, for a
+// busy machine.
+func (s *stream) collectUntil(done func([]sseEvent) bool, quiet time.Duration) []sseEvent {
+	var out []sseEvent
+	deadline := time.After(15 * time.Second)
+	for !done(out) {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				return out
+			}
+			out = append(out, ev)
+		case <-deadline:
+			return out
+		}
+	}
+	return append(out, s.collect(quiet)...)
+}
+
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func ctx() context.Context { return context.Background() }
