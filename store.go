@@ -36,6 +36,7 @@ type Tx interface {
 	LedgerTx
 	TextTx
 	RegistryTx
+	ViewTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UserByID(ctx context.Context, id string) (*User, error)
