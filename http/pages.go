@@ -307,7 +307,6 @@ func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-
 // overview is what every page of one talks gets: the talks as the user
 // sees them, names of delegations, members and caucuses, and the user's
 // state of each room (unread counts, notification choices).

@@ -71,8 +71,8 @@ func timeHTML(l *i18n.Locale, t time.Time) template.HTML {
 // localeFuncs are the template functions that depend on the language.
 func localeFuncs(l *i18n.Locale) template.FuncMap {
 	return template.FuncMap{
-		"t":    l.T,
-		"n":    l.Number,
+		"t":     l.T,
+		"n":     l.Number,
 		"lang":  func() *i18n.Locale { return l },
 		"label": func(v any) string { return label(l, v) },
 		// room is a room's human name: "Israel caucus", "Mediators only".

@@ -196,4 +196,3 @@ func Keys(code string) []string {
 	sort.Strings(out)
 	return out
 }
-
