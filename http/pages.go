@@ -36,7 +36,7 @@ type pages struct {
 // parsed with (besides layout.html and parts.html, which every page has).
 var pageParts = map[string][]string{
 	"login": nil, "talks": nil, "overview": {"registry_parts"}, "room": nil, "relay": nil, "confirm": nil,
-	"search": nil, "ledger": nil, "admin": nil,
+	"search": {"registry_parts"}, "ledger": nil, "admin": nil,
 	"captives": {"registry_parts"}, "agreement": {"registry_parts"}, "meetings": {"registry_parts"}, "reports": {"registry_parts"},
 	"deadlines": {"registry_parts"}, "timeline": {"registry_parts"},
 	"text": {"negotiation"}, "diff": {"negotiation"}, "positions": {"negotiation"}, "edit": {"negotiation"},

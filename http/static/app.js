@@ -5,7 +5,7 @@
   "use strict";
   var body = document.body, lang = body.dataset.lang || "en";
   var locale = lang === "ar" ? "ar-u-nu-latn" : lang;
-  function fmt(t, a, b) { return t.replace("%[1]s", a).replace("%[2]s", b); }
+  function fmt(t, vals) { return t.replace(/\{(\w+)\}/g, function (m, k) { return k in vals ? vals[k] : m; }); }
 
   // Times: shown in UTC by the server, here in the viewer's zone; the UTC
   // time stays in the title.
@@ -26,7 +26,7 @@
     if (!out || !enc) return;
     var max = +ta.dataset.maxBytes, n = enc.encode(ta.value).length, nf = new Intl.NumberFormat(locale);
     var over = n > max;
-    out.textContent = fmt(out.dataset[over ? "over" : "template"], nf.format(n), nf.format(max));
+    out.textContent = fmt(out.dataset[over ? "over" : "template"], { n: nf.format(n), max: nf.format(max) });
     out.classList.toggle("over", over);
     ta.setCustomValidity(over ? out.textContent : "");
   }
@@ -177,6 +177,11 @@
   if (body.dataset.lastEvent === undefined || !window.EventSource) return;
   var q = "last_event_id=" + encodeURIComponent(body.dataset.lastEvent) + (talks ? "&talks=" + encodeURIComponent(talks) : "");
   var es = new EventSource("/api/v1/events?" + q);
+  // A page left for another closes its stream at once (browsers allow few
+  // connections per server); one shown again from the back-forward cache
+  // is read anew.
+  window.addEventListener("pagehide", function () { es.close(); });
+  window.addEventListener("pageshow", function (ev) { if (ev.persisted) location.reload(); });
   var notify = (body.dataset.notify || "").split(" ").filter(Boolean), timer = null;
   function refresh() {
     clearTimeout(timer);
@@ -191,9 +196,6 @@
       });
     }, 300);
   }
-  ["talks.status", "delegation.presence", "plenary.changed"].forEach(function (k) {
-    es.addEventListener(k, function () { if (room) location.reload(); else refresh(); });
-  });
   es.addEventListener("message.posted", function (ev) {
     var e = JSON.parse(ev.data);
     if (list && room && e.room === room) {
@@ -203,10 +205,10 @@
     } else refresh();
     if (notify.indexOf(e.room) >= 0 && (document.hidden || e.room !== room) && window.Notification && Notification.permission === "granted") {
       var link = document.querySelector('nav.rooms a[href$="/rooms/' + e.room + '"] span');
-      new Notification(fmt(body.dataset.notifyText.replace("%s", "%[1]s"), link ? link.textContent : e.room), { tag: e.talks + e.room });
+      new Notification(fmt(body.dataset.notifyText, { room: link ? link.textContent : e.room }), { tag: e.talks + e.room });
     }
   });
-  ("talks.created delegation.added member.added relay.recorded agreement.recorded captive.recorded captive.status registry.access " +
+  ("talks.status delegation.presence plenary.changed talks.created delegation.added member.added relay.recorded agreement.recorded captive.recorded captive.status registry.access " +
    "agreement.phase agreement.obligation agreement.verification meeting.recorded report.recorded deadline.set deadline.alert " +
    "text.version text.positions domain.set profile.changed reflection.step").split(" ").forEach(function (k) {
     es.addEventListener(k, refresh);
