@@ -37,6 +37,7 @@ type Tx interface {
 	TextTx
 	RegistryTx
 	SecurityTx
+	ViewTx
 
 	CreateUser(ctx context.Context, u *User) error
 	UserByID(ctx context.Context, id string) (*User, error)

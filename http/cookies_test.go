@@ -26,7 +26,7 @@ func TestFlashComesFromTheServer(t *testing.T) {
 		}
 	}
 	// A refused form: the error is shown on the next page, once.
-	resp, err := c.PostForm(e.srv.URL+"/talks/"+e.TalksID+"/presence", url.Values{"delegation": {"hamas"}, "action": {"withdraw"}})
+	resp, err := c.PostForm(e.srv.URL+"/talks/"+e.TalksID+"/presence", url.Values{"delegation": {"hamas"}, "action": {"withdraw"}, "confirmed": {"yes"}})
 	if err != nil {
 		t.Fatal(err)
 	}

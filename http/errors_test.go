@@ -131,7 +131,7 @@ func TestParametersOutOfRange(t *testing.T) {
 	e := newEnv(t)
 	room := "/talks/" + e.TalksID + "/rooms/caucus:israel"
 	c := e.browser(t, "israel")
-	for _, q := range []string{"?after=-1", "?after=x", "?after=99999999999999999999"} {
+	for _, q := range []string{"?before=-1", "?before=x", "?before=99999999999999999999"} {
 		if code, _ := get(t, c, e.srv.URL+room+q); code != 400 {
 			t.Errorf("room page %s: %d, want 400", q, code)
 		}

@@ -10,10 +10,11 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
-	"time"
 
 	"parley"
+	"parley/i18n"
 	"parley/talks"
 )
 
@@ -23,15 +24,27 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pages holds parsed templates and content-hashed asset URLs.
+// pages holds the parsed templates, one set per interface language, and
+// the content-hashed asset URLs.
 type pages struct {
-	tmpl   map[string]*template.Template
-	assets map[string]string // file name → /static/HASH/name
+	tmpl   map[string]map[string]*template.Template // language → page → template
+	assets map[string]string                        // file name → /static/HASH/name
 	byURL  map[string][]byte
 }
 
+// pageParts names each page's template file and the partial files it is
+// parsed with (besides layout.html and parts.html, which every page has).
+var pageParts = map[string][]string{
+	"login": nil, "talks": nil, "overview": {"registry_parts"}, "room": nil, "relay": nil, "invite": nil, "account": nil, "confirm": nil,
+	"search": {"registry_parts"}, "ledger": nil, "admin": nil,
+	"captives": {"registry_parts"}, "agreement": {"registry_parts"}, "meetings": {"registry_parts"}, "reports": {"registry_parts"},
+	"deadlines": {"registry_parts"}, "timeline": {"registry_parts"},
+	"text": {"negotiation"}, "diff": {"negotiation"}, "positions": {"negotiation"}, "edit": {"negotiation"},
+	"proposals": {"negotiation"}, "profile": {"negotiation"}, "settlement": {"negotiation"}, "dance": {"negotiation"},
+}
+
 func mustLoadPages() *pages {
-	p := &pages{tmpl: map[string]*template.Template{}, assets: map[string]string{}, byURL: map[string][]byte{}}
+	p := &pages{tmpl: map[string]map[string]*template.Template{}, assets: map[string]string{}, byURL: map[string][]byte{}}
 	files, _ := fs.Glob(staticFS, "static/*")
 	for _, f := range files {
 		b, _ := staticFS.ReadFile(f)
@@ -41,10 +54,17 @@ func mustLoadPages() *pages {
 		p.byURL[u] = b
 	}
 	funcs := template.FuncMap{
-		"asset": func(name string) string { return p.assets[name] },
-		"when":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
-		// args passes several named values to a template of
-		// registry_parts.html.
+		"asset":   func(name string) string { return p.assets[name] },
+		"locales": i18n.Locales,
+		"join":    func(xs []string) string { return strings.Join(xs, ", ") },
+		"joinInts": func(xs []int) string {
+			out := make([]string, len(xs))
+			for i, x := range xs {
+				out[i] = strconv.Itoa(x)
+			}
+			return strings.Join(out, ", ")
+		},
+		// args passes several named values to a partial template.
 		"args": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -54,36 +74,30 @@ func mustLoadPages() *pages {
 			}
 			return m
 		},
-		"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-		"day": func(d parley.Date) string {
-			if t := d.Time(); !t.IsZero() {
-				return t.Format("2 Jan 2006")
-			}
-			return ""
-		},
-		"month": func(d parley.Date) string {
-			if t := d.Time(); !t.IsZero() {
-				return t.Format("January 2006")
-			}
-			return ""
-		},
-		"title": func(s string) string {
-			if s == "" {
-				return s
-			}
-			return strings.ToUpper(s[:1]) + s[1:]
-		},
 	}
-	for name, parts := range map[string][]string{"login": nil, "talks": nil, "overview": {"registry_parts"}, "room": nil, "invite": nil, "account": nil,
-		"captives": {"registry_parts"}, "agreement": {"registry_parts"}, "meetings": {"registry_parts"}, "reports": {"registry_parts"},
-		"deadlines": {"registry_parts"}, "timeline": {"registry_parts"}} {
-		files := []string{"templates/layout.html", "templates/" + name + ".html"}
+	for k, v := range negotiationFuncs {
+		funcs[k] = v
+	}
+	// The language's functions are bound to each clone below; these
+	// stand-ins only let the templates parse.
+	for k, v := range localeFuncs(i18n.Default()) {
+		funcs[k] = v
+	}
+	for _, l := range i18n.Locales() {
+		p.tmpl[l.Code] = map[string]*template.Template{}
+	}
+	for name, parts := range pageParts {
+		files := []string{"templates/layout.html", "templates/parts.html", "templates/" + name + ".html"}
 		for _, part := range parts {
 			files = append(files, "templates/"+part+".html")
 		}
-		p.tmpl[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...))
+		base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...))
+		for _, l := range i18n.Locales() {
+			c := template.Must(base.Clone())
+			c.Funcs(localeFuncs(l))
+			p.tmpl[l.Code][name] = c
+		}
 	}
-	p.loadNegotiationPages(funcs)
 	return p
 }
 
@@ -113,11 +127,32 @@ type pageData struct {
 	Error string
 	Flash string
 	Data  any
+	// L is the interface language.
+	L *i18n.Locale
+	// Path is the page's path and query, for the language switch to
+	// return to.
+	Path string
+	// Live, on a page that updates itself, says what its event stream
+	// follows.
+	Live *live
+}
+
+// live is what a page's script needs to follow the event stream: the
+// talks, the ledger size the page was read at (its updates start after
+// it) and the rooms the user wants desktop notifications of.
+type live struct {
+	Talks     string
+	LastEvent int64
+	Notify    string
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d pageData) {
+	if d.L == nil {
+		d.L = s.locale(r, d.User)
+	}
+	d.Path = r.URL.Path
 	var buf bytes.Buffer
-	if err := s.pages.tmpl[name].Execute(&buf, d); err != nil {
+	if err := s.pages.tmpl[d.L.Code][name].Execute(&buf, d); err != nil {
 		id := requestID()
 		s.Log.Error("request failed", "request_id", id, "method", r.Method, "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
@@ -144,7 +179,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, u *parley.U
 }
 
 // page wraps a page handler: it needs a signed-in user (else it redirects
-// to the login page) and renders errors as an error page.
+// to the login page) and renders errors as an error page. A page of one
+// talks, or the talks list, follows the event stream from the ledger size
+// read before the page's data.
 func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.pageUser(r)
@@ -152,12 +189,23 @@ func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, u *parley.U
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
+		l := s.locale(r, u)
+		r = withLocale(r, l)
+		last, err := s.Talks.LastSeq(r.Context())
+		if err != nil {
+			s.renderError(w, r, u, err)
+			return
+		}
 		name, data, err := h(w, r, u)
 		if err != nil {
 			s.renderError(w, r, u, err)
 			return
 		}
-		d := pageData{User: u, Data: data}
+		d := pageData{User: u, Data: data, L: l}
+		if lv, ok := data.(interface{ live() *live }); ok {
+			d.Live = lv.live()
+			d.Live.LastEvent = last
+		}
 		switch kind, msg := s.takeFlash(w, r); kind {
 		case flashOK:
 			d.Flash = msg
@@ -187,6 +235,7 @@ func (s *Server) form(h func(r *http.Request, u *parley.User) (string, string, e
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
+		r = withLocale(r, s.locale(r, u))
 		if err := s.limitPost(r, u); err != nil {
 			s.renderError(w, r, u, err)
 			return
@@ -273,17 +322,31 @@ func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-func (s *Server) talksPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
-	ts, err := s.Talks.List(r.Context(), u)
-	return "talks", ts, err
-}
-
-// overview is the data of the talks page.
+// overview is what every page of one talks gets: the talks as the user
+// sees them, names of delegations, members and caucuses, and the user's
+// state of each room (unread counts, notification choices).
 type overview struct {
 	*talks.View
-	Names map[string]string // user and delegation ids → names
+	Names map[string]string // user ids, delegation ids and caucus rooms → names
+	// Section names the current page in the talks' navigation.
+	Section string
+	// States are the user's read markers and unread counts, per room.
+	States []parley.RoomState
+	// CanRelay says whether the user may relay messages now.
+	CanRelay bool
 	// Reg holds the sections of people and promises, for members.
 	Reg *registryOverview
+	// Dash holds the rest of the talks page.
+	Dash *dashboard
+}
+
+// Unread counts the user's unread messages in every room.
+func (o *overview) Unread() int {
+	n := 0
+	for _, st := range o.States {
+		n += st.Unread
+	}
+	return n
 }
 
 func (s *Server) view(r *http.Request, u *parley.User) (*overview, error) {
@@ -294,98 +357,47 @@ func (s *Server) view(r *http.Request, u *parley.User) (*overview, error) {
 	o := &overview{View: v, Names: map[string]string{}}
 	for _, d := range v.Delegations {
 		o.Names[d.ID] = d.Name
+		if d.Kind == parley.KindParty {
+			o.Names[parley.CaucusRoom(d.Slug)] = d.Name
+		}
 	}
 	for _, m := range v.Members {
 		o.Names[m.UserID] = m.DisplayName
 	}
+	if v.Mine != nil {
+		o.CanRelay = v.Mine.Kind == parley.KindMediator && v.Mine.Presence == parley.PresenceEngaged && !v.Talks.Terminal()
+		if o.States, err = s.Talks.RoomStates(r.Context(), u, v.ID); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
+}
+
+// liveOf is what the page's script follows for a page of the talks o.
+func (o *overview) live() *live {
+	l := &live{Talks: o.ID}
+	for _, st := range o.States {
+		if st.Notify {
+			l.Notify += st.Room + " "
+		}
+	}
+	l.Notify = strings.TrimSpace(l.Notify)
+	return l
 }
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
 	o, err := s.view(r, u)
-	if err == nil && o.Mine != nil {
-		o.Reg, err = s.registryOverview(r, u, o.ID)
-	}
-	return "overview", o, err
-}
-
-// roomData is the data of a room page.
-type roomData struct {
-	*overview
-	Room     parley.Room
-	Page     *talks.Page
-	Mediator bool
-	Targets  []parley.Room
-	// LastEvent is the ledger size when the page was read: its live
-	// updates start after it.
-	LastEvent int64
-}
-
-func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User) (string, any, error) {
-	after, _, err := intParam(r, "after")
 	if err != nil {
 		return "", nil, err
 	}
-	o, err := s.view(r, u)
-	if err != nil {
-		return "", nil, err
-	}
-	name := r.PathValue("room")
-	d := &roomData{overview: o, Mediator: o.Mine != nil && o.Mine.Kind == parley.KindMediator}
-	// Read the ledger size before the messages, so that live updates cover
-	// anything posted in between (the page skips what it already shows).
-	if d.LastEvent, err = s.Talks.LastSeq(r.Context()); err != nil {
-		return "", nil, err
-	}
-	found := false
-	for _, rm := range o.Rooms {
-		if rm.Name == name {
-			d.Room, found = rm, true
-		} else if rm.Writable {
-			d.Targets = append(d.Targets, rm)
+	o.Section = "overview"
+	if o.Mine != nil {
+		if o.Reg, err = s.registryOverview(r, u, o.ID); err != nil {
+			return "", nil, err
 		}
 	}
-	if !found {
-		return "", nil, parley.Errorf(parley.ENOTFOUND, "room not found")
-	}
-	d.Page, err = s.Talks.Messages(r.Context(), u, o.ID, name, after, parley.MaxPageSize)
-	return "room", d, err
-}
-
-func (s *Server) statusSubmit(r *http.Request, u *parley.User) (string, string, error) {
-	_, err := s.Talks.SetStatus(r.Context(), u, r.PathValue("id"), talks.StatusAction(r.PostForm.Get("action")), r.PostForm.Get("reason"))
-	return "", "", err
-}
-
-func (s *Server) presenceSubmit(r *http.Request, u *parley.User) (string, string, error) {
-	_, err := s.Talks.ChangePresence(r.Context(), u, r.PathValue("id"), r.PostForm.Get("delegation"), talks.PresenceAction(r.PostForm.Get("action")), r.PostForm.Get("reason"))
-	return "", "", err
-}
-
-func (s *Server) plenarySubmit(r *http.Request, u *parley.User) (string, string, error) {
-	_, err := s.Talks.SetPlenary(r.Context(), u, r.PathValue("id"), r.PostForm.Get("open") == "true")
-	return "", "", err
-}
-
-func (s *Server) postSubmit(r *http.Request, u *parley.User) (string, string, error) {
-	id, room := r.PathValue("id"), r.PathValue("room")
-	_, err := s.Talks.Post(r.Context(), u, id, room, talks.NewMessage{Text: r.PostForm.Get("text"), Disclosure: parley.Disclosure(r.PostForm.Get("disclosure"))})
-	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(room), "", err
-}
-
-func (s *Server) relaySubmit(r *http.Request, u *parley.User) (string, string, error) {
-	id := r.PathValue("id")
-	nr := talks.NewRelay{SourceRoom: r.PostForm.Get("source_room"), MessageID: r.PostForm.Get("message_id"), TargetRoom: r.PostForm.Get("target_room"),
-		Mode: parley.RelayMode(r.PostForm.Get("mode")), Attribution: parley.Attribution(r.PostForm.Get("attribution")),
-		Disclosure: parley.Disclosure(r.PostForm.Get("disclosure"))}
-	if nr.Mode == parley.Paraphrase {
-		nr.Text = r.PostForm.Get("text")
-	}
-	m, err := s.Talks.Relay(r.Context(), u, id, nr)
-	if err != nil {
-		return "", "", err
-	}
-	return "/talks/" + url.PathEscape(id) + "/rooms/" + url.PathEscape(m.Room), "relayed to " + m.Room, nil
+	o.Dash, err = s.dashboard(r, u, o)
+	return "overview", o, err
 }
 
 // localPath reports whether p is safe to redirect to after a form: a
@@ -405,5 +417,10 @@ func localPath(p string) bool {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return false
 	}
-	return (u.Path == "/talks" || strings.HasPrefix(u.Path, "/talks/")) && path.Clean(u.Path) == u.Path
+	for _, top := range []string{"/talks", "/ledger", "/admin"} {
+		if (u.Path == top || strings.HasPrefix(u.Path, top+"/")) && path.Clean(u.Path) == u.Path {
+			return true
+		}
+	}
+	return false
 }

@@ -93,7 +93,7 @@ func TestBrowserPasskeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(who, "deputy") {
+	if !strings.Contains(who, "The Deputy") {
 		t.Errorf("signed in as %q", who)
 	}
 	// The link worked once.

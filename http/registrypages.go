@@ -90,6 +90,7 @@ func (s *Server) captivesPage(w http.ResponseWriter, r *http.Request, u *parley.
 	if err != nil {
 		return "", nil, err
 	}
+	o.Section = "captives"
 	d := &captivesData{overview: o, Mediator: o.Mine.Kind == parley.KindMediator}
 	if d.Aggregates, err = s.Talks.CaptiveAggregates(r.Context(), u, o.ID, parley.Date(r.URL.Query().Get("as_of"))); err != nil {
 		return "", nil, err
@@ -106,7 +107,7 @@ func (s *Server) captivesPage(w http.ResponseWriter, r *http.Request, u *parley.
 func (s *Server) accessSubmit(r *http.Request, u *parley.User) (string, string, error) {
 	id := r.PathValue("id")
 	_, err := s.Talks.SetRecordAccess(r.Context(), u, id, r.PostForm.Get("delegation"), r.PostForm.Get("records") == "true")
-	return "/talks/" + url.PathEscape(id) + "/captives", "record access changed", err
+	return "/talks/" + url.PathEscape(id) + "/captives", tr(r).T("Record access changed."), err
 }
 
 // agreementData is the data of an agreement's page.
@@ -122,6 +123,7 @@ func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request, u *parley
 	if err != nil {
 		return "", nil, err
 	}
+	o.Section = "overview"
 	d := &agreementData{overview: o}
 	aid := r.PathValue("agreement")
 	if d.Agreement, err = s.Talks.Agreement(r.Context(), u, o.ID, aid); err != nil {
@@ -150,6 +152,7 @@ func (s *Server) meetingsPage(w http.ResponseWriter, r *http.Request, u *parley.
 	if err != nil {
 		return "", nil, err
 	}
+	o.Section = "meetings"
 	d := &listData{overview: o}
 	d.Meetings, err = s.Talks.Meetings(r.Context(), u, o.ID)
 	return "meetings", d, err
@@ -160,6 +163,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, u *parley.U
 	if err != nil {
 		return "", nil, err
 	}
+	o.Section = "reports"
 	d := &listData{overview: o, Subject: r.URL.Query().Get("subject")}
 	d.Reports, err = s.Talks.Reports(r.Context(), u, o.ID, d.Subject)
 	return "reports", d, err
@@ -170,6 +174,7 @@ func (s *Server) deadlinesPage(w http.ResponseWriter, r *http.Request, u *parley
 	if err != nil {
 		return "", nil, err
 	}
+	o.Section = "deadlines"
 	d := &listData{overview: o}
 	d.Deadlines, err = s.Talks.Deadlines(r.Context(), u, o.ID)
 	return "deadlines", d, err
@@ -180,6 +185,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, u *parley.
 	if err != nil {
 		return "", nil, err
 	}
+	o.Section = "timeline"
 	d := &listData{overview: o}
 	d.Timeline, err = s.Talks.Timeline(r.Context(), u, o.ID)
 	return "timeline", d, err

@@ -92,17 +92,17 @@ func TestRegistryPages(t *testing.T) {
 		t.Fatalf("overview: %d", code)
 	}
 	contains(t, "witkoff's overview", body, []string{
-		"<strong>100</strong> held on 5 Dec 2024", "<strong>425 days</strong>", "<strong>7</strong> US: 3 alive (3 believed",
+		"100 held on 5 December 2024", "the longest for 425 days", "US: 7 held, 3 alive",
 		"Hostage and prisoner exchange (November 2023)", "Medicine for hostages and aid for Gaza (January 2024)",
-		"Witkoff and Netanyahu", "23 Nov 2024 · Israel", "Witkoff and Al Thani", "November 2024 · place not reported",
-		"a source briefed on the talks", "a U.S. official", "46 days left", "Inauguration of President-elect Trump",
+		"Witkoff and Netanyahu", "23 November 2024", "Witkoff and Al Thani", "November 2024",
+		"progress", "46 days left", "Inauguration of President-elect Trump",
 		"Lack of good faith from both parties", "withdraw",
-	}, []string{"Vienna", "figures only"})
+	}, []string{"Barnea and Al Thani", "figures only"})
 	_, body = b.page(t, "hamas-office", base)
-	contains(t, "Hamas's overview", body, []string{"<strong>100</strong> held", "Your delegation sees these figures only", "46 days left"},
-		[]string{"Vienna", "Witkoff and Netanyahu", "Witkoff and Al Thani", "H-001"})
+	contains(t, "Hamas's overview", body, []string{"100 held", "Your delegation sees these figures only", "46 days left"},
+		[]string{"Barnea and Al Thani", "Witkoff and Netanyahu", "Witkoff and Al Thani", "H-001"})
 	_, body = b.page(t, "barnea", base)
-	contains(t, "Barnea's overview", body, []string{"Barnea and Al Thani", "Vienna", "Witkoff and Netanyahu"}, []string{"Witkoff and Al Thani"})
+	contains(t, "Barnea's overview", body, []string{"Barnea and Al Thani", "Witkoff and Netanyahu"}, []string{"Witkoff and Al Thani"})
 	// The operator sees the talks but none of their content.
 	code, body = b.page(t, "operator", base)
 	if code != 200 || strings.Contains(body, "held on") || strings.Contains(body, "Hostage and prisoner") {
@@ -111,11 +111,11 @@ func TestRegistryPages(t *testing.T) {
 
 	// The captives page: figures for all, records for the allowed.
 	_, body = b.page(t, "barnea", base+"/captives")
-	contains(t, "Barnea's captives", body, []string{"H-001", "R-070", "Nova festival", "records and figures"}, []string{"Let read records"})
+	contains(t, "Barnea's captives", body, []string{"H-001", "R-070", "Nova festival", "records and figures"}, []string{"Let them read records"})
 	_, body = b.page(t, "transition", base+"/captives?as_of=2023-11-23")
-	contains(t, "the observer's captives", body, []string{"<strong>170</strong> held on 23 Nov 2023", "By nationality"}, []string{"H-001", "Export as CSV"})
+	contains(t, "the observer's captives", body, []string{"170 held on 23 November 2023", "By nationality"}, []string{"H-001", "Export as CSV"})
 	_, body = b.page(t, "al-thani", base+"/captives")
-	contains(t, "the mediator's captives", body, []string{"Let read records", "Show figures only", "H-100"}, nil)
+	contains(t, "the mediator's captives", body, []string{"Let them read records", "Show figures only", "H-100"}, nil)
 
 	// A mediator lets the observer read the records through the page.
 	c := b.client(t, "al-thani")
@@ -140,7 +140,7 @@ func TestRegistryPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body = b.page(t, "hamas-office", base+"/agreements/"+as[0].ID)
-	contains(t, "the exchange", body, []string{"Phase 1: Initial humanitarian pause", "24 Nov 2023 to 27 Nov 2023", "50 of 50", "150 of 150", "200 of 200 a day",
+	contains(t, "the exchange", body, []string{"Phase 1: Initial humanitarian pause", "From 24 November 2023 to 27 November 2023", "50 of 50", "150 of 150", "200 of 200 a day",
 		"attributed by Hamas to Israel", "ICRC", "Phase 2: Extension"}, nil)
 	_, body = b.page(t, "hamas-office", base+"/agreements/"+as[0].ID+"?as_of=2023-11-25")
 	contains(t, "the exchange on 25 Nov", body, []string{"26 of 50", "partly-delivered"}, nil)
@@ -149,7 +149,7 @@ func TestRegistryPages(t *testing.T) {
 
 	// Meetings, reports, deadlines, timeline.
 	_, body = b.page(t, "barnea", base+"/meetings")
-	contains(t, "Barnea's meetings", body, []string{"Barnea and Al Thani", "24 Nov 2024 · Vienna", "David Barnea"}, []string{"Witkoff and Al Thani"})
+	contains(t, "Barnea's meetings", body, []string{"Barnea and Al Thani", "24 November 2024", "Vienna", "David Barnea"}, []string{"Witkoff and Al Thani"})
 	_, body = b.page(t, "hamas-office", base+"/meetings")
 	contains(t, "Hamas's meetings", body, []string{"No meetings you may see."}, []string{"Vienna"})
 	_, body = b.page(t, "transition", base+"/reports?subject=progress")

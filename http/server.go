@@ -186,6 +186,13 @@ func (s *Server) routes() {
 		{"POST /api/v1/talks/{id}/deadlines", s.api(s.apiSetDeadline)},
 		{"GET /api/v1/talks/{id}/deadlines/{deadline}", s.api(s.apiDeadline)},
 		{"GET /api/v1/talks/{id}/timeline", s.api(s.apiTimeline)},
+		// Per-user view state of the pages: language, read markers,
+		// notification choices.
+		{"GET /api/v1/me/language", s.api(s.apiLanguage)},
+		{"PUT /api/v1/me/language", s.api(s.apiSetLanguage)},
+		{"GET /api/v1/talks/{id}/unread", s.api(s.apiUnread)},
+		{"POST /api/v1/talks/{id}/rooms/{room}/read", s.api(s.apiMarkRead)},
+		{"PUT /api/v1/talks/{id}/rooms/{room}/notify", s.api(s.apiSetNotify)},
 		// The event stream.
 		{"GET /api/v1/events", s.api(s.apiEvents)},
 		// The ledger.
@@ -213,8 +220,22 @@ func (s *Server) routes() {
 		{"POST /talks/{id}/status", s.form(s.statusSubmit)},
 		{"POST /talks/{id}/presence", s.form(s.presenceSubmit)},
 		{"POST /talks/{id}/plenary", s.form(s.plenarySubmit)},
-		{"POST /talks/{id}/rooms/{room}/post", s.form(s.postSubmit)},
-		{"POST /talks/{id}/relay", s.form(s.relaySubmit)},
+		{"POST /talks/{id}/rooms/{room}/post", s.postSubmit},
+		{"GET /talks/{id}/relay", s.page(s.relayPage)},
+		{"POST /talks/{id}/relay", s.relaySubmit},
+		// Pages of issue 10: room fragments, notifications, confirmations,
+		// search, the ledger, the operator's pages, the language switch.
+		{"GET /talks/{id}/rooms/{room}/messages", s.fragment(s.roomFragment)},
+		{"POST /talks/{id}/rooms/{room}/notify", s.form(s.notifySubmit)},
+		{"GET /talks/{id}/confirm", s.page(s.confirmPage)},
+		{"GET /talks/{id}/search", s.page(s.searchPage)},
+		{"POST /talks/{id}/delegations", s.form(s.addDelegationSubmit)},
+		{"POST /talks/{id}/members", s.form(s.addMemberSubmit)},
+		{"GET /ledger", s.page(s.ledgerPage)},
+		{"GET /admin", s.page(s.adminPage)},
+		{"POST /admin/users", s.form(s.createUserSubmit)},
+		{"POST /admin/talks", s.form(s.createTalksSubmit)},
+		{"POST /language", s.languageSubmit},
 		// Pages of the single negotiating text, proposals, preferences and
 		// the settlement engine.
 		{"GET /talks/{id}/text", s.page(s.textPage)},

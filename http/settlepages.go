@@ -55,7 +55,7 @@ func (s *Server) domainSubmit(r *http.Request, u *parley.User) (string, string, 
 	if _, err := s.Talks.SetDomain(r.Context(), u, id, talks.NewDomain{Source: r.PostForm.Get("source")}); err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/proposals"), "negotiation domain set", nil
+	return textPath(id, "/proposals"), tr(r).T("The negotiation domain is set."), nil
 }
 
 func (s *Server) proposeSubmit(r *http.Request, u *parley.User) (string, string, error) {
@@ -67,7 +67,7 @@ func (s *Server) proposeSubmit(r *http.Request, u *parley.User) (string, string,
 	if _, err := s.Talks.Propose(r.Context(), u, id, np); err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/proposals"), "proposal posted in " + np.Room, nil
+	return textPath(id, "/proposals"), tr(r).T("The proposal was posted in %s.", np.Room), nil
 }
 
 func (s *Server) reflectSubmit(r *http.Request, u *parley.User) (string, string, error) {
@@ -75,7 +75,7 @@ func (s *Server) reflectSubmit(r *http.Request, u *parley.User) (string, string,
 	if _, err := s.Talks.Reflect(r.Context(), u, id, talks.NewReflection{Proposal: r.PostForm.Get("proposal")}); err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/proposals#reflections"), "reflection asked for", nil
+	return textPath(id, "/proposals#reflections"), tr(r).T("The reflection was asked for."), nil
 }
 
 func (s *Server) answerSubmit(r *http.Request, u *parley.User) (string, string, error) {
@@ -84,7 +84,7 @@ func (s *Server) answerSubmit(r *http.Request, u *parley.User) (string, string, 
 	if _, err := s.Talks.AnswerReflection(r.Context(), u, id, r.PathValue("rid"), talks.ReflectionAnswer{Accept: &accept}); err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/proposals#reflections"), "answer recorded", nil
+	return textPath(id, "/proposals#reflections"), tr(r).T("Your answer was recorded."), nil
 }
 
 func (s *Server) withdrawReflectionSubmit(r *http.Request, u *parley.User) (string, string, error) {
@@ -92,7 +92,7 @@ func (s *Server) withdrawReflectionSubmit(r *http.Request, u *parley.User) (stri
 	if err := s.Talks.WithdrawReflection(r.Context(), u, id, r.PathValue("rid")); err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/proposals#reflections"), "reflection withdrawn", nil
+	return textPath(id, "/proposals#reflections"), tr(r).T("The reflection was withdrawn."), nil
 }
 
 // profileData is the data of the preference builder.
@@ -261,7 +261,7 @@ func (s *Server) profileSubmit(r *http.Request, u *parley.User) (string, string,
 	if _, err := s.Talks.PutProfile(r.Context(), u, id, np); err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/profile"), "profile saved; only your delegation sees it", nil
+	return textPath(id, "/profile"), tr(r).T("Your preferences were saved; only your delegation sees them."), nil
 }
 
 func (s *Server) consentSubmit(r *http.Request, u *parley.User) (string, string, error) {
@@ -282,7 +282,7 @@ func (s *Server) profileDeleteSubmit(r *http.Request, u *parley.User) (string, s
 	if err := s.Talks.DeleteProfile(r.Context(), u, id); err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/profile"), "profile deleted", nil
+	return textPath(id, "/profile"), tr(r).T("Your preferences were deleted."), nil
 }
 
 // settlementData is the data of the mediators' settlement page.
@@ -368,4 +368,15 @@ func (s *Server) dancePage(w http.ResponseWriter, r *http.Request, u *parley.Use
 		d.Times = append(d.Times, timePlot(series, dv.Scored))
 	}
 	return "dance", d, nil
+}
+
+// SelectedNumber is the position (from 1) of the proposal improved upon in
+// the list of proposals.
+func (d *settlementData) SelectedNumber() int {
+	for i, p := range d.Settlement.Proposals {
+		if p.ID == d.Selected {
+			return i + 1
+		}
+	}
+	return 0
 }

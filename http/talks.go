@@ -121,6 +121,17 @@ func (s *Server) apiMessages(w http.ResponseWriter, r *http.Request, u *parley.U
 	if err != nil {
 		return nil, err
 	}
+	// ?before= pages backwards: the newest messages before a room_seq
+	// (before=0: the newest of all).
+	if before, ok, err := intParam(r, "before"); err != nil || ok {
+		if err != nil {
+			return nil, err
+		}
+		if after > 0 {
+			return nil, parley.Errorf(parley.EINVALID, "after and before cannot be combined")
+		}
+		return s.Talks.MessagesBefore(r.Context(), u, r.PathValue("id"), r.PathValue("room"), before, int(limit))
+	}
 	return s.Talks.Messages(r.Context(), u, r.PathValue("id"), r.PathValue("room"), after, int(limit))
 }
 

@@ -12,44 +12,30 @@ import (
 	"parley/talks"
 )
 
-// negotiationPages are the pages of the single negotiating text, proposals,
-// profiles and the settlement engine; each is parsed with the layout and
-// the shared negotiation partials.
-var negotiationPages = []string{"text", "diff", "positions", "edit", "proposals", "profile", "settlement", "dance"}
-
-// loadNegotiationPages parses the negotiation pages into p.
-func (p *pages) loadNegotiationPages(funcs template.FuncMap) {
-	fm := template.FuncMap{
-		"score": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
-		"pscore": func(f *float64) string {
-			if f == nil {
-				return ""
-			}
-			return strconv.FormatFloat(*f, 'f', 2, 64)
-		},
-		"num": func(f float64) string { return num(f) },
-		// scoreIn formats a party's score in m, "" when m has none for it.
-		"scoreIn": func(m map[string]float64, id string) string {
-			if u, ok := m[id]; ok {
-				return strconv.FormatFloat(u, 'f', 2, 64)
-			}
+// negotiationFuncs are the template functions of the negotiation pages.
+var negotiationFuncs = template.FuncMap{
+	"score": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+	"pscore": func(f *float64) string {
+		if f == nil {
 			return ""
-		},
-		"add":   func(a, b int) int { return a + b },
-		"paras": paragraphs,
-		"sub":   func(a, b float64) float64 { return a - b },
-		"add1":  func(a, b float64) float64 { return a + b },
-		"pair": func(s *talks.SettlementView, p *talks.Point) solutionRow {
-			return solutionRow{Settlement: s, Point: p}
-		},
-	}
-	for k, v := range funcs {
-		fm[k] = v
-	}
-	for _, name := range negotiationPages {
-		p.tmpl[name] = template.Must(template.New("layout.html").Funcs(fm).ParseFS(templateFS,
-			"templates/layout.html", "templates/negotiation.html", "templates/"+name+".html"))
-	}
+		}
+		return strconv.FormatFloat(*f, 'f', 2, 64)
+	},
+	"num": func(f float64) string { return num(f) },
+	// scoreIn formats a party's score in m, "" when m has none for it.
+	"scoreIn": func(m map[string]float64, id string) string {
+		if u, ok := m[id]; ok {
+			return strconv.FormatFloat(u, 'f', 2, 64)
+		}
+		return ""
+	},
+	"add":   func(a, b int) int { return a + b },
+	"paras": paragraphs,
+	"sub":   func(a, b float64) float64 { return a - b },
+	"add1":  func(a, b float64) float64 { return a + b },
+	"pair": func(s *talks.SettlementView, p *talks.Point) solutionRow {
+		return solutionRow{Settlement: s, Point: p}
+	},
 }
 
 // solutionRow is one bargaining solution in the settlement table.
@@ -223,7 +209,7 @@ func (s *Server) reviseSubmit(r *http.Request, u *parley.User) (string, string, 
 	if err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/text/diff?to="+strconv.Itoa(tv.Version)), "version " + strconv.Itoa(tv.Version) + " recorded", nil
+	return textPath(id, "/text/diff?to="+strconv.Itoa(tv.Version)), tr(r).T("Version %d was recorded.", tv.Version), nil
 }
 
 func (s *Server) positionsSubmit(r *http.Request, u *parley.User) (string, string, error) {
@@ -244,17 +230,7 @@ func (s *Server) positionsSubmit(r *http.Request, u *parley.User) (string, strin
 	if _, err := s.Talks.RecordPositions(r.Context(), u, id, np); err != nil {
 		return "", "", err
 	}
-	return textPath(id, "/text/positions"), "positions recorded", nil
-}
-
-func (s *Server) agreeSubmit(r *http.Request, u *parley.User) (string, string, error) {
-	id := r.PathValue("id")
-	v, _ := strconv.Atoi(r.PostForm.Get("version"))
-	a, err := s.Talks.AgreeText(r.Context(), u, id, talks.AgreeText{Version: v, Stage: parley.AgreementStage(r.PostForm.Get("stage")), Summary: r.PostForm.Get("summary")})
-	if err != nil {
-		return "", "", err
-	}
-	return textPath(id, "/text"), "version " + strconv.Itoa(a.TextVersion) + " declared agreed; the talks are concluded", nil
+	return textPath(id, "/text/positions"), tr(r).T("Your positions were recorded."), nil
 }
 
 // agreedPage serves the agreed text as its print-friendly HTML export, or

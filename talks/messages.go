@@ -100,86 +100,13 @@ var disclosureRank = map[parley.Disclosure]int{parley.MediatorOnly: 0, parley.Re
 // Relay passes a message on: only an engaged mediator can, never a
 // mediator-only message, and into the briefing only public ones.
 func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string, nr NewRelay) (*parley.Message, error) {
-	if !nr.Mode.Valid() {
-		return nil, parley.Errorf(parley.EINVALID, "mode must be verbatim or paraphrase, not %q", nr.Mode)
-	}
-	if !nr.Attribution.Valid() {
-		return nil, parley.Errorf(parley.EINVALID, "attribution must be attributed or anonymous, not %q", nr.Attribution)
-	}
-	if nr.Mode == parley.Paraphrase {
-		if err := parley.CheckText("text", nr.Text, parley.MaxMessageBytes); err != nil {
-			return nil, err
-		}
-	} else if nr.Text != "" {
-		return nil, parley.Errorf(parley.EINVALID, "a verbatim relay takes no text; use mode paraphrase to reword")
-	}
-	if nr.Disclosure != "" && !nr.Disclosure.Valid() {
-		return nil, parley.Errorf(parley.EINVALID, "disclosure must be mediator-only, relayable or public, not %q", nr.Disclosure)
+	if err := nr.check(); err != nil {
+		return nil, err
 	}
 	var m *parley.Message
 	err := s.command(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
-		if err := sc.checkMediator("relay messages"); err != nil {
-			return err
-		}
-		if err := sc.checkRead(nr.SourceRoom); err != nil {
-			return err
-		}
-		src, err := tx.Message(ctx, talksID, nr.MessageID)
-		if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && src.Room != nr.SourceRoom {
-			return parley.Errorf(parley.ENOTFOUND, "message not found in %s", nr.SourceRoom)
-		}
-		if err != nil {
-			return err
-		}
-		if err := sc.checkWrite(nr.TargetRoom); err != nil {
-			return err
-		}
-		if nr.TargetRoom == nr.SourceRoom {
-			return parley.Errorf(parley.EINVALID, "source and target room are the same")
-		}
-		if src.Disclosure == parley.MediatorOnly {
-			return parley.Errorf(parley.EFORBIDDEN, "the message is mediator-only and cannot be relayed")
-		}
-		disc := src.Disclosure
-		if nr.Disclosure != "" {
-			if disclosureRank[nr.Disclosure] > disclosureRank[src.Disclosure] {
-				return parley.Errorf(parley.EINVALID, "a relay may narrow the disclosure (%s) but not widen it to %s", src.Disclosure, nr.Disclosure)
-			}
-			disc = nr.Disclosure
-		}
-		if nr.TargetRoom == parley.RoomBriefing && disc != parley.Public {
-			return parley.Errorf(parley.EFORBIDDEN, "only public messages can be relayed to observers in the briefing")
-		}
-		origin := src.Delegation
-		if src.Relay != nil {
-			origin = src.Relay.SourceDelegation
-			// Like disclosure, attribution only narrows: words passed on
-			// anonymously are never attributed further down the line.
-			if src.Relay.Attribution == parley.Anonymous && nr.Attribution == parley.Attributed {
-				return parley.Errorf(parley.EFORBIDDEN, "the message was relayed anonymously and cannot be relayed with attribution")
-			}
-		}
-		text := src.Text
-		// A relayed proposal keeps its structure; a paraphrase rewords
-		// the author's note, so the note is not passed on with it.
-		prop := src.Proposal.Clone()
-		if nr.Mode == parley.Paraphrase {
-			text = nr.Text
-			if prop != nil {
-				prop.Note = ""
-			}
-		}
-		m = &parley.Message{ID: parley.NewID("m_"), TalksID: talksID, Room: nr.TargetRoom, Author: actor.ID, AuthorName: actor.DisplayName,
-			Delegation: sc.mine.ID, Disclosure: disc, Text: text, CreatedAt: s.now(), Proposal: prop,
-			Relay: &parley.Relay{Mode: nr.Mode, Attribution: nr.Attribution,
-				SourceRoom: src.Room, SourceMessage: src.ID, SourceAuthor: src.Author, SourceDelegation: origin}}
-		if nr.Attribution == parley.Attributed {
-			m.Relay.From = origin
-			if d, err := sc.delegation(origin); err == nil {
-				m.Relay.FromName = d.Name
-			}
-		}
-		if err := m.Validate(); err != nil {
+		var err error
+		if m, err = s.relayed(ctx, tx, sc, actor, talksID, nr); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, actor, m)
@@ -190,11 +117,123 @@ func (s *Service) Relay(ctx context.Context, actor *parley.User, talksID string,
 	return redact(m, true), nil
 }
 
+// PreviewRelay checks a relay by the same rules as Relay, without recording
+// it, and returns the message as its recipients would see it.
+func (s *Service) PreviewRelay(ctx context.Context, actor *parley.User, talksID string, nr NewRelay) (*parley.Message, error) {
+	if err := nr.check(); err != nil {
+		return nil, err
+	}
+	var m *parley.Message
+	err := s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
+		var err error
+		m, err = s.relayed(ctx, tx, sc, actor, talksID, nr)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redact(m, false), nil
+}
+
+// relayed builds the relayed copy of a message, checking every rule of a
+// relay in the actor's scope.
+func (s *Service) relayed(ctx context.Context, tx parley.Tx, sc *scope, actor *parley.User, talksID string, nr NewRelay) (*parley.Message, error) {
+	if err := sc.checkMediator("relay messages"); err != nil {
+		return nil, err
+	}
+	if err := sc.checkRead(nr.SourceRoom); err != nil {
+		return nil, err
+	}
+	src, err := tx.Message(ctx, talksID, nr.MessageID)
+	if parley.ErrorCode(err) == parley.ENOTFOUND || err == nil && src.Room != nr.SourceRoom {
+		return nil, parley.Errorf(parley.ENOTFOUND, "message not found in %s", nr.SourceRoom)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := sc.checkWrite(nr.TargetRoom); err != nil {
+		return nil, err
+	}
+	if nr.TargetRoom == nr.SourceRoom {
+		return nil, parley.Errorf(parley.EINVALID, "source and target room are the same")
+	}
+	if src.Disclosure == parley.MediatorOnly {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "the message is mediator-only and cannot be relayed")
+	}
+	disc := src.Disclosure
+	if nr.Disclosure != "" {
+		if disclosureRank[nr.Disclosure] > disclosureRank[src.Disclosure] {
+			return nil, parley.Errorf(parley.EINVALID, "a relay may narrow the disclosure (%s) but not widen it to %s", src.Disclosure, nr.Disclosure)
+		}
+		disc = nr.Disclosure
+	}
+	if nr.TargetRoom == parley.RoomBriefing && disc != parley.Public {
+		return nil, parley.Errorf(parley.EFORBIDDEN, "only public messages can be relayed to observers in the briefing")
+	}
+	origin := src.Delegation
+	if src.Relay != nil {
+		origin = src.Relay.SourceDelegation
+		// Like disclosure, attribution only narrows: words passed on
+		// anonymously are never attributed further down the line.
+		if src.Relay.Attribution == parley.Anonymous && nr.Attribution == parley.Attributed {
+			return nil, parley.Errorf(parley.EFORBIDDEN, "the message was relayed anonymously and cannot be relayed with attribution")
+		}
+	}
+	text := src.Text
+	// A relayed proposal keeps its structure; a paraphrase rewords
+	// the author's note, so the note is not passed on with it.
+	prop := src.Proposal.Clone()
+	if nr.Mode == parley.Paraphrase {
+		text = nr.Text
+		if prop != nil {
+			prop.Note = ""
+		}
+	}
+	m := &parley.Message{ID: parley.NewID("m_"), TalksID: talksID, Room: nr.TargetRoom, Author: actor.ID, AuthorName: actor.DisplayName,
+		Delegation: sc.mine.ID, Disclosure: disc, Text: text, CreatedAt: s.now(), Proposal: prop,
+		Relay: &parley.Relay{Mode: nr.Mode, Attribution: nr.Attribution,
+			SourceRoom: src.Room, SourceMessage: src.ID, SourceAuthor: src.Author, SourceDelegation: origin}}
+	if nr.Attribution == parley.Attributed {
+		m.Relay.From = origin
+		if d, err := sc.delegation(origin); err == nil {
+			m.Relay.FromName = d.Name
+		}
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// check validates the relay's own fields.
+func (nr *NewRelay) check() error {
+	if !nr.Mode.Valid() {
+		return parley.Errorf(parley.EINVALID, "mode must be verbatim or paraphrase, not %q", nr.Mode)
+	}
+	if !nr.Attribution.Valid() {
+		return parley.Errorf(parley.EINVALID, "attribution must be attributed or anonymous, not %q", nr.Attribution)
+	}
+	if nr.Mode == parley.Paraphrase {
+		if err := parley.CheckText("text", nr.Text, parley.MaxMessageBytes); err != nil {
+			return err
+		}
+	} else if nr.Text != "" {
+		return parley.Errorf(parley.EINVALID, "a verbatim relay takes no text; use mode paraphrase to reword")
+	}
+	if nr.Disclosure != "" && !nr.Disclosure.Valid() {
+		return parley.Errorf(parley.EINVALID, "disclosure must be mediator-only, relayable or public, not %q", nr.Disclosure)
+	}
+	return nil
+}
+
 // Page is one page of a room's messages.
 type Page struct {
 	Messages []parley.Message `json:"messages"`
 	// Next is the cursor (a room_seq) for the following page, "" at the end.
 	Next string `json:"next"`
+	// Prev is the cursor (a room_seq) for the page before, when the page
+	// was asked for with before; "" at the room's start.
+	Prev string `json:"prev,omitempty"`
 	// Held counts messages kept for a withdrawn party until it re-engages.
 	Held int `json:"held"`
 }

@@ -5,8 +5,13 @@
   "use strict";
   if (!window.PublicKeyCredential) return;
 
-  function status(el, text) {
-    if (el) el.textContent = text;
+  // The page gives the texts, in its language, as data attributes of the
+  // status line; {error} and the like are filled in here.
+  function status(el, key, vals) {
+    if (!el) return;
+    el.textContent = (el.dataset[key] || key).replace(/\{(\w+)\}/g, function (m, k) {
+      return vals && k in vals ? vals[k] : m;
+    });
   }
 
   async function post(path, body) {
@@ -39,13 +44,13 @@
     login.addEventListener("click", async function () {
       const out = document.getElementById("passkey-status");
       try {
-        status(out, "Waiting for your passkey…");
+        status(out, "waiting");
         const options = await post("/api/v1/passkeys/login/options");
         await post("/api/v1/passkeys/login", { credential: await get(options) });
         const next = login.dataset.next;
         window.location.assign(next && next.indexOf("/talks") === 0 ? next : "/talks");
       } catch (e) {
-        status(out, "Passkey sign-in failed: " + e.message);
+        status(out, "loginFailed", { error: e.message });
       }
     });
   }
@@ -58,17 +63,16 @@
     const out = document.getElementById("passkey-status");
     const about = document.getElementById("invite-about");
     post("/api/v1/invitations/lookup", { token: token }).then(function (v) {
-      about.textContent = "You are invited to " + v.talks_title + " as " + v.role +
-        (v.title ? " (" + v.title + ")" : "") + " of " + v.delegation + ".";
+      status(about, "template", { talks: v.talks_title, role: v.title ? v.role + " (" + v.title + ")" : v.role, delegation: v.delegation });
       invite.hidden = false;
     }, function (e) {
-      status(out, e.message);
+      if (out) out.textContent = e.message;
     });
     invite.addEventListener("submit", async function (ev) {
       ev.preventDefault();
       const f = new FormData(invite);
       try {
-        status(out, "Waiting for your passkey…");
+        status(out, "waiting");
         const options = await post("/api/v1/invitations/options",
           { token: token, name: f.get("name"), display_name: f.get("display_name") });
         await post("/api/v1/invitations/accept",
@@ -76,7 +80,7 @@
         history.replaceState(null, "", "/invite");
         window.location.assign("/talks");
       } catch (e) {
-        status(out, "Could not accept: " + e.message);
+        status(out, "acceptFailed", { error: e.message });
       }
     });
   }
@@ -88,12 +92,12 @@
       ev.preventDefault();
       const out = document.getElementById("passkey-status");
       try {
-        status(out, "Waiting for your passkey…");
+        status(out, "waiting");
         const options = await post("/api/v1/me/passkeys/options");
         await post("/api/v1/me/passkeys", { name: new FormData(add).get("name"), credential: await create(options) });
         window.location.reload();
       } catch (e) {
-        status(out, "Could not add the passkey: " + e.message);
+        status(out, "addFailed", { error: e.message });
       }
     });
   }
