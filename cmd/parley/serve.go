@@ -20,7 +20,7 @@ func init() {
 const demoPassword = "parley-demo-2024"
 
 func runServe(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES] [--trusted-proxy CIDR]")
+	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES] [--trusted-proxy CIDR] [--debug-addr HOST:PORT]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	d := deploymentFlags(fs)
 	demo := fs.Bool("demo", false, "load the seed scenario (once) and print its logins")
@@ -40,6 +40,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		return nil
 	})
 	fs.Int64Var(&d.maxSize, "max-db-size", 0, "cap the SQLite database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
+	debugAddr := fs.String("debug-addr", "", "serve Go profiles (/debug/pprof/) and the process's CPU, memory, goroutines and open files (/debug/process) on this `address`, apart from the public one (e.g. 127.0.0.1:6060; default: off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,6 +67,13 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	srv.SecureCookies = *secure
 	srv.TrustedProxies = proxies
 	srv.Log = d.log
+	if *debugAddr != "" {
+		da, err := startDebug(ctx, *debugAddr)
+		if err != nil {
+			return fmt.Errorf("debug listener: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "parley debug endpoints on http://%s/debug/\n", da)
+	}
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), d.where(), a.signer.Origin())
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stdout, "parley stopped")
