@@ -40,6 +40,8 @@ type Server struct {
 	limits   *limiter
 	pages    *pages
 	keys     keys
+	// frames holds encoded events for the event streams (sse.go).
+	frames frameCache
 }
 
 // NewServer wires the routes.

@@ -23,6 +23,9 @@ type Service struct {
 	// VerifierKey is the ledger's checkpoint verifier key; without it the
 	// ledger's signed views (checkpoints, bundles) are not served.
 	VerifierKey string
+
+	// live is what event streams share (stream.go).
+	live live
 }
 
 // New returns a service on store publishing to bus.

@@ -59,6 +59,7 @@ type benchConfig struct {
 	Rate        float64 `json:"rate,omitempty"`
 	Size        int     `json:"text_bytes"`
 	CatchUp     int     `json:"catch_up_clients,omitempty"`
+	History     int     `json:"history,omitempty"`
 	Slow        int     `json:"slow_subscribers,omitempty"`
 }
 
@@ -79,6 +80,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	fs.Float64Var(&cfg.rate, "rate", 0, "cap the posts per second of all posters together (0: as fast as acknowledged)")
 	fs.IntVar(&cfg.size, "size", 200, "bytes of text per message")
 	fs.IntVar(&cfg.catchup, "catch-up", 0, "clients that replay the whole log (?from=0) while the run goes on")
+	fs.IntVar(&cfg.history, "history", 0, "messages to post before measuring, for the catch-up clients to replay")
 	fs.IntVar(&cfg.slow, "slow", 0, "subscribers (mediators) that stop reading after their first message")
 	fs.StringVar(&cfg.profileDir, "profile", "", "save the server's CPU, heap and goroutine profiles under load in this `directory`")
 	baseline := fs.Bool("baseline", true, "also measure the store alone with the same messages (with a local server)")
@@ -94,7 +96,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 		return runInProcess(ctx, m, *db, *events, *writers, *asJSON)
 	}
 	switch {
-	case cfg.parties < 1 || cfg.posters < 0 || cfg.subscribers < 0 || cfg.size < 50 || cfg.catchup < 0 || cfg.slow < 0:
+	case cfg.parties < 1 || cfg.posters < 0 || cfg.subscribers < 0 || cfg.size < 50 || cfg.catchup < 0 || cfg.slow < 0 || cfg.history < 0:
 		return usageError(m, fs, "--parties must be at least 1, --size at least 50, and counts not negative")
 	case cfg.duration == 0 && cfg.messages < 1:
 		return usageError(m, fs, "--messages must be at least 1")
@@ -110,7 +112,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	}
 	rep := &benchReport{Machine: benchMachine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), LoadStart: loadAverage()},
 		Config: benchConfig{Parties: cfg.parties, Posters: cfg.posters, Subscribers: cfg.subscribers, Duration: cfg.duration.Seconds(),
-			Rate: cfg.rate, Size: cfg.size, CatchUp: cfg.catchup, Slow: cfg.slow}, ServerError: []string{}}
+			Rate: cfg.rate, Size: cfg.size, CatchUp: cfg.catchup, History: cfg.history, Slow: cfg.slow}, ServerError: []string{}}
 	if cfg.duration == 0 {
 		rep.Config.Messages = cfg.messages
 	}
@@ -230,6 +232,13 @@ func printReport(m *Main, rep *benchReport) {
 	if i := r.Idle; i != nil {
 		fmt.Fprintf(w, "%-22s %d connected in %.1f s; each costs the server %.1f KiB RSS, %.1f KiB heap, %.1f goroutines\n", "idle streams",
 			i.Streams, i.ConnectSecs, i.RSSPer/1024, i.HeapPer/1024, i.RoutinesPer)
+	}
+	if cu := r.CatchUp; cu != nil {
+		fmt.Fprintf(w, "%-22s %d of %d clients replayed the log from 0 (%d events each on average) and reached the present in %.1f s on average, %.1f s at most\n",
+			"catch-up", cu.Caught, cu.Clients, cu.Events/int64(max(cu.Caught, 1)), cu.MeanSecs, cu.MaxSecs)
+	}
+	if c.Slow > 0 {
+		fmt.Fprintf(w, "%-22s %d mediator subscribers stopped reading after their first message; the others' figures are above\n", "slow subscribers", c.Slow)
 	}
 	if bl := rep.Baseline; bl != nil {
 		fmt.Fprintf(w, "%-22s %10.0f /s   (the store alone: %d events, %d writers, %.1f events per commit)\n", "baseline", bl.PerSec, bl.Events, bl.Writers, bl.PerCommit)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +38,10 @@ type httpConfig struct {
 	// catchup is how many extra clients replay the whole log while the
 	// run goes on; slow how many subscribers stop reading.
 	catchup, slow int
-	profileDir    string
+	// history is how many messages to post before measuring, for the
+	// catch-up clients to replay.
+	history    int
+	profileDir string
 }
 
 // httpBench is one run against one server.
@@ -57,6 +61,11 @@ type httpBench struct {
 	subsParty []int
 	errMu     sync.Mutex
 	errs      map[string]int
+	// catchUps holds how long each catch-up client took to reach the
+	// present, and how many events it read.
+	catchUpMu     sync.Mutex
+	catchUps      []time.Duration
+	catchUpEvents int64
 }
 
 // intervalRow holds the figures of one interval of a run.
@@ -96,8 +105,20 @@ type httpResult struct {
 	PeakRoutines int            `json:"peak_goroutines"`
 	End          procStats      `json:"server_end"`
 	// Idle is what the subscribers cost the server before any message.
-	Idle      *idleCost     `json:"idle_streams,omitempty"`
-	Intervals []intervalRow `json:"intervals,omitempty"`
+	Idle *idleCost `json:"idle_streams,omitempty"`
+	// CatchUp is what the catch-up clients took to replay the log.
+	CatchUp   *catchUpResult `json:"catch_up,omitempty"`
+	Intervals []intervalRow  `json:"intervals,omitempty"`
+}
+
+// catchUpResult says how long clients replaying the whole log took to
+// reach the present.
+type catchUpResult struct {
+	Clients  int     `json:"clients"`
+	Caught   int     `json:"caught_up"`
+	Events   int64   `json:"events_read"`
+	MeanSecs float64 `json:"mean_s"`
+	MaxSecs  float64 `json:"max_s"`
 }
 
 // idleCost is what holding the subscribers' streams costs the server.
@@ -125,6 +146,11 @@ func (b *httpBench) run(ctx context.Context, progress io.Writer) (*httpResult, e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
+	if b.cfg.history > 0 {
+		if err := b.preload(ctx, b.cfg.history); err != nil {
+			return nil, err
+		}
+	}
 	before, _ := b.dbg.stats(ctx, true)
 	subs, connectTime, err := b.subscribe(ctx)
 	defer func() {
@@ -244,7 +270,45 @@ func (b *httpBench) run(ctx context.Context, progress io.Writer) (*httpResult, e
 	res.ServerCores = (endStats.CPUSeconds - startStats.CPUSeconds) / res.Elapsed
 	res.ClientCores = (clientEnd.CPUSeconds - clientStart.CPUSeconds) / res.Elapsed
 	res.End = endStats
+	if b.cfg.catchup > 0 {
+		c := &catchUpResult{Clients: b.cfg.catchup, Caught: len(b.catchUps), Events: b.catchUpEvents}
+		var sum time.Duration
+		for _, d := range b.catchUps {
+			sum += d
+			c.MaxSecs = max(c.MaxSecs, d.Seconds())
+		}
+		if len(b.catchUps) > 0 {
+			c.MeanSecs = sum.Seconds() / float64(len(b.catchUps))
+		}
+		res.CatchUp = c
+	}
 	return res, nil
+}
+
+// preload posts n messages from the posters, unmeasured, for catch-up
+// clients to replay; they carry no bench marker.
+func (b *httpBench) preload(ctx context.Context, n int) error {
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: b.cfg.posters + 1}}
+	defer hc.CloseIdleConnections()
+	var next atomic.Int64
+	var errs onceErr
+	var wg sync.WaitGroup
+	text := strings.Repeat("h", b.cfg.size)
+	for p := range max(b.cfg.posters, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			room := p % len(b.talks.Rooms)
+			u := b.api.base + "/api/v1/talks/" + b.talks.ID + "/rooms/" + url.PathEscape(b.talks.Rooms[room]) + "/messages"
+			for next.Add(1) <= int64(n) && errs.get() == nil {
+				if _, err := b.api.call(ctx, b.talks.Parties[room], "POST", strings.TrimPrefix(u, b.api.base), map[string]string{"text": text}, nil); err != nil {
+					errs.set(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errs.get()
 }
 
 // slowIn returns how many of party i's subscribers (or mediator ones, for
@@ -424,19 +488,42 @@ func (b *httpBench) catchUp(ctx context.Context, stop *atomic.Bool) *sync.WaitGr
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			connected := time.Now()
 			s, br, err := b.openStream(ctx, -1, "&from=0")
 			if err != nil {
 				b.fail("catch-up: " + err.Error())
 				return
 			}
 			defer s.conn.Close()
+			var events int64
+			caught := false
 			for !stop.Load() {
 				s.conn.SetReadDeadline(time.Now().Add(time.Second))
-				if _, err := br.ReadSlice('\n'); err != nil && err != bufio.ErrBufferFull {
+				line, err := br.ReadSlice('\n')
+				if err != nil && err != bufio.ErrBufferFull {
 					if ne, ok := err.(net.Error); ok && ne.Timeout() {
 						continue
 					}
 					return
+				}
+				if caught {
+					continue
+				}
+				if bytes.HasPrefix(line, []byte("id: ")) {
+					events++
+				}
+				// Caught up at the first message posted after it connected.
+				if i := bytes.Index(line, benchMarker); i >= 0 {
+					rest := line[i+len(benchMarker):]
+					if j := bytes.IndexByte(rest, ' '); j > 0 {
+						if ns, err := strconv.ParseInt(string(rest[:j]), 10, 64); err == nil && ns >= connected.UnixNano() {
+							caught = true
+							b.catchUpMu.Lock()
+							b.catchUps = append(b.catchUps, time.Since(connected))
+							b.catchUpEvents += events
+							b.catchUpMu.Unlock()
+						}
+					}
 				}
 			}
 		}()

@@ -5,10 +5,12 @@
   const list = document.getElementById("messages");
   if (!list || !window.EventSource) return;
   const talks = list.dataset.talks, room = list.dataset.room;
-  // Start after the events the page was rendered from; the browser resumes
-  // from the last id it saw if the connection drops.
-  const es = new EventSource("/api/v1/events?talks=" + encodeURIComponent(talks) +
-    "&last_event_id=" + encodeURIComponent(list.dataset.lastEvent || "0"));
+  // Start after the events the page was rendered from (without it, the
+  // stream starts at the present, never with the whole history); the
+  // browser resumes from the last id it saw if the connection drops.
+  let url = "/api/v1/events?talks=" + encodeURIComponent(talks);
+  if (list.dataset.lastEvent) url += "&last_event_id=" + encodeURIComponent(list.dataset.lastEvent);
+  const es = new EventSource(url);
   es.addEventListener("message.posted", function (ev) {
     const e = JSON.parse(ev.data);
     if (e.room !== room) return;
