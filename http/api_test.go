@@ -169,10 +169,17 @@ func TestEventStreamResume(t *testing.T) {
 	post := func(user, room, text string) {
 		e.must(t, 201, user, "POST", e.talks("/rooms/"+room+"/messages"), map[string]string{"text": text})
 	}
+	// A new connection starts at the present; history comes on request.
 	s := e.openStream(t, "israel", -1, "?talks="+e.TalksID)
-	first := s.collect(200 * time.Millisecond)
-	if len(first) == 0 {
-		t.Fatal("no backlog events on first connect")
+	if first := s.collect(200 * time.Millisecond); len(first) != 0 {
+		t.Fatalf("a new stream replayed %d events of history", len(first))
+	}
+	hist := e.openStream(t, "israel", -1, "?from=0&talks="+e.TalksID).collect(200 * time.Millisecond)
+	if len(hist) == 0 || hist[0].Kind != parley.EventTalksCreated {
+		t.Fatalf("?from=0 replayed %+v", hist)
+	}
+	for _, bad := range []string{"?from=-1", "?from=x", "?last_event_id=-2"} {
+		e.must(t, 400, "israel", "GET", "/api/v1/events"+bad, nil)
 	}
 	post("israel", "caucus:israel", "one")
 	post("hamas", "caucus:hamas", "hidden")

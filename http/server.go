@@ -49,6 +49,8 @@ type Server struct {
 	guards   *guards
 	pages    *pages
 	keys     keys
+	// frames holds encoded events for the event streams (sse.go).
+	frames frameCache
 }
 
 // NewServer wires the routes.

@@ -1,9 +1,10 @@
 package http
 
 import (
-	"fmt"
+	"io"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -14,20 +15,14 @@ import (
 
 // apiEvents streams the events the user may see as Server-Sent Events: it
 // only formats what talks.Service.Stream yields. Each event's id is its
-// ledger seq; a client reconnecting with Last-Event-ID (or ?last_event_id=)
-// gets exactly what it missed. ?talks=ID narrows the stream to one talks.
+// ledger seq. A new connection starts at the present; one that resumes
+// with Last-Event-ID (or ?last_event_id=) gets exactly what it missed, and
+// ?from=SEQ asks for every event after SEQ (0: the whole history, read
+// from the store in pages). ?talks=ID narrows the stream to one talks.
 func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, u *parley.User) (any, error) {
-	last := r.Header.Get("Last-Event-ID")
-	if last == "" {
-		last = r.URL.Query().Get("last_event_id")
-	}
-	var after int64
-	if last != "" {
-		n, err := strconv.ParseInt(last, 10, 64)
-		if err != nil || n < 0 {
-			return nil, parley.Errorf(parley.EINVALID, "Last-Event-ID must be a non-negative integer")
-		}
-		after = n
+	after, err := streamStart(r)
+	if err != nil {
+		return nil, err
 	}
 	closeStream, err := s.openStream(r, u)
 	if err != nil {
@@ -47,8 +42,15 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, u *parley.Use
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 2000\n\n")
-	if rc.Flush() != nil {
+	// Writes are buffered by the response and reach the connection at
+	// each flush, with a deadline: a client that stops reading is cut off
+	// instead of holding the stream, and resumes with Last-Event-ID.
+	flush := func() bool {
+		deadline()
+		return rc.Flush() == nil
+	}
+	io.WriteString(w, "retry: 2000\n\n")
+	if !flush() {
 		return nil, nil
 	}
 	opts := talks.StreamOptions{After: after, Talks: r.URL.Query().Get("talks"), Idle: s.HeartbeatEvery}
@@ -61,33 +63,73 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request, u *parley.Use
 			return nil, nil
 		}
 		if d.Seq == 0 {
-			// Idle: a session that was signed out or expired ends its
-			// streams; the others get a comment to keep proxies open.
+			// Heartbeat: a session that was signed out or expired ends
+			// its streams; the others get a comment to keep proxies open.
 			if _, err := s.user(r); err != nil {
 				return nil, nil
 			}
-			fmt.Fprint(w, ": ping\n\n")
-		} else if writeEvent(w, &d) != nil {
+			io.WriteString(w, ": ping\n\n")
+		} else if s.frames.write(w, &d) != nil {
 			return nil, nil
 		}
-		if rc.Flush() != nil {
+		if d.Flush && !flush() {
 			return nil, nil
 		}
 	}
 	return nil, nil
 }
 
-// writeEvent writes one delivery. A released event (held for a withdrawn
-// party and shown now) goes without an id, so that the client's
-// Last-Event-ID stays at the newest event it has seen.
-func writeEvent(w http.ResponseWriter, d *talks.Delivery) error {
-	b, err := json.Marshal(&d.Event)
-	if err != nil {
-		return err
+// streamStart returns where a stream starts: after the Last-Event-ID
+// header's seq, else after ?last_event_id= (for clients that cannot set
+// headers), else after ?from=, else at the present.
+func streamStart(r *http.Request) (int64, error) {
+	q := r.URL.Query()
+	for _, p := range []struct{ name, v string }{
+		{"Last-Event-ID", r.Header.Get("Last-Event-ID")}, {"last_event_id", q.Get("last_event_id")}, {"from", q.Get("from")},
+	} {
+		if p.v == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(p.v, 10, 64)
+		if err != nil || n < 0 {
+			return 0, parley.Errorf(parley.EINVALID, "%s must be a non-negative integer", p.name)
+		}
+		return n, nil
+	}
+	return talks.FromNow, nil
+}
+
+// frameCache keeps the encoded data of recent events by seq: an event is
+// the same for every user who may see it, so each is encoded once however
+// many streams carry it.
+type frameCache struct {
+	slots [4096]atomic.Pointer[frame]
+}
+
+type frame struct {
+	seq  int64
+	data []byte
+}
+
+// write writes one delivery. A released event (held for a withdrawn party
+// and shown now) goes without an id, so that the client's Last-Event-ID
+// stays at the newest event it has seen.
+func (c *frameCache) write(w io.Writer, d *talks.Delivery) error {
+	slot := &c.slots[d.Seq%int64(len(c.slots))]
+	f := slot.Load()
+	if f == nil || f.seq != d.Seq {
+		b, err := json.Marshal(&d.Event)
+		if err != nil {
+			return err
+		}
+		f = &frame{seq: d.Seq, data: b}
+		slot.Store(f)
 	}
 	if !d.Released {
-		fmt.Fprintf(w, "id: %d\n", d.Seq)
+		io.WriteString(w, "id: "+strconv.FormatInt(d.Seq, 10)+"\n")
 	}
-	_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", d.Kind, b)
+	io.WriteString(w, "event: "+d.Kind+"\ndata: ")
+	w.Write(f.data)
+	_, err := io.WriteString(w, "\n\n")
 	return err
 }

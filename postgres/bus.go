@@ -81,8 +81,11 @@ func (b *Bus) Close() error {
 	return nil
 }
 
-// Subscribe registers a subscriber with the local bus.
-func (b *Bus) Subscribe() (<-chan parley.Event, func()) { return b.local.Subscribe() }
+// Changed is the local bus's: this node's streams read from it.
+func (b *Bus) Changed() <-chan struct{} { return b.local.Changed() }
+
+// Since is the local bus's.
+func (b *Bus) Since(after int64) ([]*parley.Event, bool) { return b.local.Since(after) }
 
 // Publish hands this node's newly committed events to the local bus if
 // they follow the last one published; otherwise (events of other nodes

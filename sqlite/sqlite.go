@@ -69,7 +69,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
 	}
+	// Keep every connection open: opening one runs the pragmas and reads
+	// the schema, and drops its prepared statements.
 	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
 	s, err := sqlstore.New(ctx, db, Dialect{}, migrations, "migrations")
 	if err != nil {
 		db.Close()

@@ -126,9 +126,10 @@ func (s *Store) commit(batch []*request) error {
 		return s.formatError(err, "begin")
 	}
 	defer sqlTx.Rollback()
+	b := &txBatch{}
 	var last int64
 	for _, r := range batch {
-		if err := s.run(ctx, sqlTx, r); err != nil {
+		if err := s.run(ctx, sqlTx, b, r); err != nil {
 			return err
 		}
 		for _, e := range r.events {
@@ -136,7 +137,7 @@ func (s *Store) commit(batch []*request) error {
 		}
 	}
 	if last > 0 && s.Seal != nil {
-		if err := s.Seal(ctx, &Tx{tx: sqlTx, d: s.dialect, shared: true}); err != nil {
+		if err := s.Seal(ctx, s.batchTx(sqlTx, b)); err != nil {
 			return err
 		}
 	}
@@ -148,12 +149,18 @@ func (s *Store) commit(batch []*request) error {
 	if err := sqlTx.Commit(); err != nil {
 		return s.formatError(err, "commit")
 	}
+	s.scopes.committed(b)
 	return nil
+}
+
+// batchTx returns a Tx on a batch's transaction.
+func (s *Store) batchTx(sqlTx *sql.Tx, b *txBatch) *Tx {
+	return &Tx{tx: sqlTx, d: s.dialect, stmts: s.stmts, scopes: s.scopes, batch: b, shared: true}
 }
 
 // run runs one call's fn under a savepoint, rolling its writes back if it
 // fails. An error means the transaction itself is no longer usable.
-func (s *Store) run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
+func (s *Store) run(ctx context.Context, sqlTx *sql.Tx, b *txBatch, r *request) error {
 	r.ran = true
 	if r.err = r.ctx.Err(); r.err != nil {
 		return nil
@@ -161,8 +168,10 @@ func (s *Store) run(ctx context.Context, sqlTx *sql.Tx, r *request) error {
 	if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT fn`); err != nil {
 		return s.formatError(err, "savepoint")
 	}
-	tx := &Tx{tx: sqlTx, d: s.dialect, shared: true}
+	tx := s.batchTx(sqlTx, b)
+	size, sized := b.size, b.sized
 	if r.err = call(r, tx); r.err != nil {
+		b.size, b.sized = size, sized // the log as before fn
 		if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO fn`); err != nil {
 			// The engine rolled the whole transaction back (SQLite does
 			// on a full disk): the batch fails, with fn's own error when

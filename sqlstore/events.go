@@ -21,6 +21,9 @@ func (t *Tx) InsertEntry(ctx context.Context, le *parley.LedgerEntry) error {
 		return t.formatError(err, "insert event")
 	}
 	t.events = append(t.events, *e)
+	if b := t.batch; b != nil && b.sized {
+		b.size = max(b.size, e.Seq)
+	}
 	return nil
 }
 
@@ -97,10 +100,18 @@ func args(xs []int64) []any {
 }
 
 // LedgerSize returns the number of events in the log.
+// A write transaction reads it once and then keeps count of what it
+// appends (it holds the log's write lock).
 func (t *Tx) LedgerSize(ctx context.Context) (int64, error) {
+	if b := t.batch; b != nil && b.sized {
+		return b.size, nil
+	}
 	var n int64
 	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&n); err != nil {
 		return 0, t.formatError(err, "ledger size")
+	}
+	if b := t.batch; b != nil {
+		b.size, b.sized = n, true
 	}
 	return n, nil
 }

@@ -65,6 +65,10 @@ type Store struct {
 	maxBatch int
 	// applied lists the migrations this Open applied.
 	applied []string
+	// stmts holds the prepared statements (stmts.go).
+	stmts *stmtCache
+	// scopes caches the rows that authorise (scopecache.go).
+	scopes *scopeCache
 }
 
 var _ parley.Store = (*Store)(nil)
@@ -76,11 +80,15 @@ func New(ctx context.Context, db *sql.DB, d Dialect, migrations fs.FS, dir strin
 	if err := s.migrate(ctx, migrations, dir); err != nil {
 		return nil, err
 	}
+	s.stmts, s.scopes = newStmtCache(db), newScopeCache()
 	return s, nil
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // DB returns the database handle, for maintenance commands and tests that
 // look under the store.
@@ -169,19 +177,27 @@ func (s *Store) View(ctx context.Context, fn func(parley.Tx) error) error {
 		return s.formatError(err, "begin")
 	}
 	defer sqlTx.Rollback()
-	return fn(&Tx{tx: sqlTx, d: s.dialect, readOnly: true})
+	return fn(&Tx{tx: sqlTx, d: s.dialect, stmts: s.stmts, scopes: s.scopes, readOnly: true})
 }
 
 // Tx is a parley.Tx on an SQL transaction.
 type Tx struct {
 	tx       *sql.Tx
 	d        Dialect
+	stmts    *stmtCache
 	readOnly bool
 	// shared marks a write transaction that several callers' commands
 	// share: one caller's cancelled context must not interrupt a statement,
 	// since that would roll back everyone's work.
 	shared bool
 	events []parley.Event
+	// scopes is the store's scope cache; batch is shared by the commands
+	// of a write transaction; viewSize is a read transaction's log size,
+	// once read (viewSized).
+	scopes    *scopeCache
+	batch     *txBatch
+	viewSize  int64
+	viewSized bool
 }
 
 var _ parley.Tx = (*Tx)(nil)
@@ -194,16 +210,38 @@ func (t *Tx) stmtCtx(ctx context.Context) context.Context {
 	return ctx
 }
 
+// prepared returns the transaction's copy of query's prepared statement,
+// or nil to run the text.
+func (t *Tx) prepared(ctx context.Context, query string) *sql.Stmt {
+	if st := t.stmts.get(query); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.stmtCtx(ctx), t.d.Rebind(query), args...)
+	t.noteWrite(query)
+	ctx, query = t.stmtCtx(ctx), t.d.Rebind(query)
+	if st := t.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, query, args...)
 }
 
 func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.stmtCtx(ctx), t.d.Rebind(query), args...)
+	ctx, query = t.stmtCtx(ctx), t.d.Rebind(query)
+	if st := t.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, query, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.stmtCtx(ctx), t.d.Rebind(query), args...)
+	ctx, query = t.stmtCtx(ctx), t.d.Rebind(query)
+	if st := t.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
 // timeFormat is fixed-width UTC with nanoseconds, so that stored times sort

@@ -32,11 +32,13 @@ func scanTalks(row interface{ Scan(...any) error }) (*parley.Talks, error) {
 
 // Talks looks talks up by id.
 func (t *Tx) Talks(ctx context.Context, id string) (*parley.Talks, error) {
-	k, err := scanTalks(t.queryRow(ctx, `SELECT `+talksCols+` FROM talks WHERE id = ?`, id))
-	if err != nil {
-		return nil, t.notFound("talks", err)
-	}
-	return k, nil
+	return t.cachedTalks(ctx, id, func() (*parley.Talks, error) {
+		k, err := scanTalks(t.queryRow(ctx, `SELECT `+talksCols+` FROM talks WHERE id = ?`, id))
+		if err != nil {
+			return nil, t.notFound("talks", err)
+		}
+		return k, nil
+	})
 }
 
 // ListTalks returns all talks, oldest first.
@@ -76,6 +78,10 @@ func (t *Tx) CreateDelegation(ctx context.Context, d *parley.Delegation) error {
 
 // Delegations lists the talks' delegations: mediators, parties, observers.
 func (t *Tx) Delegations(ctx context.Context, talksID string) ([]parley.Delegation, error) {
+	return t.cachedDelegations(ctx, talksID, func() ([]parley.Delegation, error) { return t.delegations(ctx, talksID) })
+}
+
+func (t *Tx) delegations(ctx context.Context, talksID string) ([]parley.Delegation, error) {
 	rows, err := t.query(ctx, `SELECT id, talks_id, slug, name, kind, presence, presence_reason, presence_by, presence_at, presence_seq
 		FROM delegations WHERE talks_id = ?
 		ORDER BY CASE kind WHEN 'mediator' THEN 0 WHEN 'party' THEN 1 ELSE 2 END, name`, talksID)
@@ -135,15 +141,17 @@ func (t *Tx) memberships(ctx context.Context, where string, arg string) ([]parle
 
 // Members lists every member of the talks.
 func (t *Tx) Members(ctx context.Context, talksID string) ([]parley.Member, error) {
-	ms, err := t.memberships(ctx, `WHERE d.talks_id = ?`, talksID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]parley.Member, len(ms))
-	for i, m := range ms {
-		out[i] = m.Member
-	}
-	return out, nil
+	return t.cachedMembers(ctx, talksID, func() ([]parley.Member, error) {
+		ms, err := t.memberships(ctx, `WHERE d.talks_id = ?`, talksID)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]parley.Member, len(ms))
+		for i, m := range ms {
+			out[i] = m.Member
+		}
+		return out, nil
+	})
 }
 
 // Memberships lists the user's memberships in all talks.

@@ -189,8 +189,11 @@ func TestRunAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock.T = time.Date(2024, 12, 22, 0, 0, 0, 0, time.UTC)
-	sub, stop := e.Bus.Subscribe()
-	defer stop()
+	last, err := e.Talks.LastSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := e.Bus.Changed()
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -198,9 +201,10 @@ func TestRunAlerts(t *testing.T) {
 		close(done)
 	}()
 	select {
-	case ev := <-sub:
-		if ev.Kind != parley.EventDeadlineAlert {
-			t.Errorf("first event %s", ev.Kind)
+	case <-changed:
+		evs, _ := e.Bus.Since(last)
+		if len(evs) == 0 || evs[0].Kind != parley.EventDeadlineAlert {
+			t.Errorf("first events %v", evs)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no alert")

@@ -138,10 +138,13 @@ func (f *Filter) noteRelease(sc *scope, e *parley.Event) {
 
 // Delivery is an event to show a user. Released marks an event that was
 // held back from a withdrawn party and is shown now that it re-engaged,
-// after the events that followed it.
+// after the events that followed it. Flush marks the last of the
+// deliveries a stream has ready at once: a consumer that buffers its
+// output flushes after it (see Stream).
 type Delivery struct {
 	parley.Event
 	Released bool
+	Flush    bool
 }
 
 // Events returns up to limit events after seq that the user may see, in
@@ -171,17 +174,26 @@ func (s *Service) deliver(ctx context.Context, f *Filter, e *parley.Event) ([]De
 }
 
 // scan filters stored events after a seq; withReleased adds what a
-// re-engagement releases, as a live stream needs.
+// re-engagement releases, as a live stream needs. A stream's reads take a
+// catch-up slot each (see catchUpReads).
 func (s *Service) scan(ctx context.Context, f *Filter, after int64, limit int, withReleased bool) ([]Delivery, int64, error) {
 	var out []Delivery
 	cursor := after
 	for len(out) < limit {
 		var batch []parley.Event
+		release := func() {}
+		if withReleased {
+			var err error
+			if release, err = s.readSlot(ctx); err != nil {
+				return nil, cursor, err
+			}
+		}
 		err := s.Store.View(ctx, func(tx parley.Tx) error {
 			var err error
 			batch, err = tx.EventsAfter(ctx, cursor, 500)
 			return err
 		})
+		release()
 		if err != nil {
 			return nil, cursor, err
 		}

@@ -31,6 +31,9 @@ type Service struct {
 	// positive, is the most cover events Seal adds each time.
 	Sealer parley.Sealer
 	Cover  int
+
+	// live is what event streams share (stream.go).
+	live live
 }
 
 // New returns a service on store publishing to bus.

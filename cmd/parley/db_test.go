@@ -242,7 +242,7 @@ func TestBenchPostgres(t *testing.T) {
 		t.Skip("bench runs real workloads; skipped with -short")
 	}
 	db := pgtest.Schema(t)
-	out, errs, code := cliRun(t, "bench", "--db", db, "--events", "40", "--writers", "4", "--json")
+	out, errs, code := cliRun(t, "bench", "--in-process", "--db", db, "--events", "40", "--writers", "4", "--json")
 	if code != 0 {
 		t.Fatalf("bench: %d %s", code, errs)
 	}

@@ -216,7 +216,7 @@ func TestBench(t *testing.T) {
 	if testing.Short() {
 		t.Skip("bench runs real workloads; skipped with -short")
 	}
-	out, errs, code := cliRun(t, "bench", "--events", "40", "--writers", "4", "--json")
+	out, errs, code := cliRun(t, "bench", "--in-process", "--events", "40", "--writers", "4", "--json")
 	if code != 0 {
 		t.Fatalf("bench: %d %s", code, errs)
 	}
@@ -232,7 +232,7 @@ func TestBench(t *testing.T) {
 			t.Errorf("%s: %v %s", r.Name, r.Value, r.Unit)
 		}
 	}
-	if _, _, code := cliRun(t, "bench", "--events", "3"); code != 2 {
+	if _, _, code := cliRun(t, "bench", "--in-process", "--events", "3"); code != 2 {
 		t.Fatalf("too few events: exit %d", code)
 	}
 }

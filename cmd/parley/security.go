@@ -21,6 +21,7 @@ type securityOptions struct {
 	every       *time.Duration
 	cover       *int
 	publicURL   *string
+	limits      *float64
 }
 
 // securityFlags defines serve's security flags on fs.
@@ -31,6 +32,7 @@ func securityFlags(fs *flag.FlagSet) *securityOptions {
 		sessionIdle: fs.Duration("session-idle", auth.SessionIdle, "end a browser session unused for this long"),
 		every:       fs.Duration("checkpoint-every", 5*time.Second, "sign a ledger checkpoint at this cadence when the log grew (0: at every commit, which lets members time others' activity)"),
 		publicURL:   fs.String("public-url", "", "the site's address as people's browsers reach it, for passkeys and invitation links (default http://localhost:PORT when listening on loopback; passkeys need a name, not an IP address)"),
+		limits:      fs.Float64("limits-scale", 1, "multiply every per-account and per-address rate limit, and the open event streams allowed per account, by `K` (above 1 for many users behind one address or a load test; below 1 to be stricter)"),
 		cover:       fs.Int("cover-traffic", 0, "add up to `N` cover events to the ledger at each checkpoint, so that its growth says less of how much people talk"),
 	}
 }
@@ -40,6 +42,13 @@ func securityFlags(fs *flag.FlagSet) *securityOptions {
 // waits for it and seals what it left.
 func (o *securityOptions) apply(ctx context.Context, a *app, srv *parleyhttp.Server, addr net.Addr, demo bool) (func(), error) {
 	a.auth.Passwords = *o.passwords || demo
+	if *o.limits <= 0 {
+		return nil, fmt.Errorf("--limits-scale must be positive")
+	}
+	if *o.limits != 1 {
+		srv.ScaleLimits(*o.limits)
+		srv.MaxStreams = max(1, int(float64(srv.MaxStreams)**o.limits))
+	}
 	a.auth.SessionTTL, a.auth.SessionIdle = *o.sessionTTL, *o.sessionIdle
 	public := *o.publicURL
 	if tcp, ok := addr.(*net.TCPAddr); ok && public == "" && tcp.IP.IsLoopback() {

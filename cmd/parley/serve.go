@@ -21,7 +21,7 @@ func init() {
 const demoPassword = "parley-demo-2024"
 
 func runServe(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES] [--trusted-proxy CIDR] [--alerts-every DURATION]")
+	fs := m.newFlagSet("serve", "[--addr HOST:PORT] [--data DIR] [--db URL] [--ledger-key-file FILE] [--demo] [--origin NAME] [--max-db-size BYTES] [--trusted-proxy CIDR] [--alerts-every DURATION] [--debug-addr HOST:PORT]")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	d := deploymentFlags(fs)
 	demo := fs.Bool("demo", false, "load the seed scenario (once), print its logins and fix the clock at the scenario's day")
@@ -43,6 +43,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.Int64Var(&d.maxSize, "max-db-size", 0, "cap the SQLite database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
 	sec := securityFlags(fs)
 	alertsEvery := fs.Duration("alerts-every", time.Minute, "how often deadline alerts that came due are fired (each once, on one node; at start, those missed while stopped fire late)")
+	debugAddr := fs.String("debug-addr", "", "serve Go profiles (/debug/pprof/) and the process's CPU, memory, goroutines and open files (/debug/process) on this `address`, apart from the public one (e.g. 127.0.0.1:6060; default: off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -95,6 +96,13 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	alertsDone := make(chan struct{})
 	go func() { a.talks.RunAlerts(actx, *alertsEvery, srv.Log); close(alertsDone) }()
 	defer func() { stopAlerts(); <-alertsDone }()
+	if *debugAddr != "" {
+		da, err := startDebug(ctx, *debugAddr)
+		if err != nil {
+			return fmt.Errorf("debug listener: %w", err)
+		}
+		fmt.Fprintf(m.Stdout, "parley debug endpoints on http://%s/debug/\n", da)
+	}
 	fmt.Fprintf(m.Stdout, "parley listening on http://%s (data in %s, ledger origin %s)\n", ln.Addr(), d.where(), a.signer.Origin())
 	err = srv.Serve(ctx, ln)
 	fmt.Fprintln(m.Stdout, "parley stopped")
