@@ -253,6 +253,9 @@ func printReport(m *Main, rep *benchReport) {
 				row.DeliveryP50, row.DeliveryP99, row.ServerCores, mib(row.RSSBytes), mib(int64(row.HeapBytes)), row.Goroutines, row.OpenFiles, row.LoadAverage1)
 		}
 	}
+	if r.Soak != nil {
+		printSoak(w, r.Soak)
+	}
 	if len(rep.ServerError) > 0 {
 		fmt.Fprintf(w, "\nthe server logged %d errors; the first: %s\n", len(rep.ServerError), rep.ServerError[0])
 	}

@@ -109,6 +109,8 @@ type httpResult struct {
 	// CatchUp is what the catch-up clients took to replay the log.
 	CatchUp   *catchUpResult `json:"catch_up,omitempty"`
 	Intervals []intervalRow  `json:"intervals,omitempty"`
+	// Soak compares the last interval with the first ones.
+	Soak *soakResult `json:"soak,omitempty"`
 }
 
 // catchUpResult says how long clients replaying the whole log took to
@@ -270,6 +272,7 @@ func (b *httpBench) run(ctx context.Context, progress io.Writer) (*httpResult, e
 	res.ServerCores = (endStats.CPUSeconds - startStats.CPUSeconds) / res.Elapsed
 	res.ClientCores = (clientEnd.CPUSeconds - clientStart.CPUSeconds) / res.Elapsed
 	res.End = endStats
+	res.Soak = soak(res.Intervals)
 	if b.cfg.catchup > 0 {
 		c := &catchUpResult{Clients: b.cfg.catchup, Caught: len(b.catchUps), Events: b.catchUpEvents}
 		var sum time.Duration
