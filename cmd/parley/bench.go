@@ -232,8 +232,8 @@ func printReport(m *Main, rep *benchReport) {
 	fmt.Fprintf(w, "%-22s RSS %s (peak %s), Go heap %s (peak %s), %d goroutines (peak %d), %d open files\n", "server memory",
 		mib(r.End.RSSBytes), mib(r.PeakRSS), mib(int64(r.End.HeapBytes)), mib(int64(r.PeakHeap)), r.End.Goroutines, r.PeakRoutines, r.End.OpenFiles)
 	if i := r.Idle; i != nil {
-		fmt.Fprintf(w, "%-22s %d connected in %.1f s; each costs the server %.1f KiB RSS, %.1f KiB heap, %.1f goroutines\n", "idle streams",
-			i.Streams, i.ConnectSecs, i.RSSPer/1024, i.HeapPer/1024, i.RoutinesPer)
+		fmt.Fprintf(w, "%-22s %d connected in %.1f s; each costs the server %.1f KiB of Go memory (%.1f KiB heap, %.1f KiB stacks) and %.1f goroutines; RSS %+.1f MiB in all (%.1f KiB per stream)\n", "idle streams",
+			i.Streams, i.ConnectSecs, i.GoPer/1024, i.HeapPer/1024, i.StackPer/1024, i.RoutinesPer, float64(i.RSSGrowth)/(1<<20), i.RSSPer/1024)
 	}
 	if cu := r.CatchUp; cu != nil {
 		fmt.Fprintf(w, "%-22s %d of %d clients replayed the log from 0 (%d events each on average) and reached the present in %.1f s on average, %.1f s at most\n",

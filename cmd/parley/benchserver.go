@@ -287,20 +287,20 @@ type debugClient struct {
 	hc   *http.Client
 }
 
-// stats reads the server's process figures; gc forces a collection first,
-// so that the heap and RSS reflect what is live.
+// stats reads the server's process figures; gc forces a collection first
+// and returns freed memory to the system, so that the heap and RSS reflect
+// what is live.
 func (d *debugClient) stats(ctx context.Context, gc bool) (procStats, error) {
 	var st procStats
 	if d == nil {
 		return st, errors.New("no debug listener")
 	}
+	path := debugPath
 	if gc {
-		if err := d.fetch(ctx, "/debug/pprof/heap?gc=1", io.Discard); err != nil {
-			return st, err
-		}
+		path += "?gc=1"
 	}
 	var b bytes.Buffer
-	if err := d.fetch(ctx, debugPath, &b); err != nil {
+	if err := d.fetch(ctx, path, &b); err != nil {
 		return st, err
 	}
 	return st, json.Unmarshal(b.Bytes(), &st)
