@@ -56,6 +56,7 @@ func BenchmarkPostAPI(b *testing.B) {
 				b.Fatal(err)
 			}
 			h := parleyhttp.NewServer(env.Talks, env.Auth)
+			h.ScaleLimits(100000) // one account posting flat out
 			path := "/api/v1/talks/" + res.TalksID + "/rooms/caucus:israel/messages"
 			body := []byte(`{"text":"` + strings.Repeat("w", 200) + `"}`)
 			var next atomic.Int64
