@@ -82,7 +82,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	fs.IntVar(&cfg.catchup, "catch-up", 0, "clients that replay the whole log (?from=0) while the run goes on")
 	fs.IntVar(&cfg.history, "history", 0, "messages to post before measuring, for the catch-up clients to replay")
 	fs.IntVar(&cfg.slow, "slow", 0, "subscribers (mediators) that stop reading after their first message")
-	fs.StringVar(&cfg.profileDir, "profile", "", "save the server's CPU, heap and goroutine profiles under load in this `directory`")
+	fs.StringVar(&cfg.profileDir, "profile", "", "save the server's CPU, heap and goroutine profiles and an execution trace under load in this `directory`")
 	baseline := fs.Bool("baseline", true, "also measure the store alone with the same messages (with a local server)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	events := fs.Int("events", 2000, "--in-process: messages to post in each append run")
