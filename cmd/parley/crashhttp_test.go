@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"parley"
+	"parley/postgres/pgtest"
 	"parley/talks"
 )
 
@@ -33,16 +34,34 @@ const crashKills = 20
 // with Last-Event-ID from an early event carries every later message event
 // once, in order.
 //
-// It takes about a minute; PARLEY_SKIP_CRASH=1 leaves it out (CI runs it in
-// a step of its own without the race detector, whose server takes several
+// It takes 10 to 40 s; PARLEY_SKIP_CRASH=1 leaves it out (CI runs it in a
+// step of its own without the race detector, whose server takes several
 // times longer to start, see .ci/run).
 func TestCrashOverHTTP(t *testing.T) {
+	skipCrash(t)
+	crashOverHTTP(t, "")
+}
+
+// TestCrashOverHTTPPostgres is TestCrashOverHTTP with the server on
+// PostgreSQL (when PARLEY_TEST_POSTGRES is set).
+func TestCrashOverHTTPPostgres(t *testing.T) {
+	skipCrash(t)
+	crashOverHTTP(t, pgtest.Schema(t))
+}
+
+// skipCrash skips a crash test with -short or PARLEY_SKIP_CRASH.
+func skipCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills and restarts a server 20 times; skipped with -short")
 	}
 	if os.Getenv("PARLEY_SKIP_CRASH") != "" {
 		t.Skip("PARLEY_SKIP_CRASH is set: CI runs this test in a step of its own")
 	}
+}
+
+// crashOverHTTP runs the crash test on SQLite in a data directory, or on
+// the PostgreSQL database db.
+func crashOverHTTP(t *testing.T, db string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	seed := uint64(time.Now().UnixNano())
@@ -50,13 +69,16 @@ func TestCrashOverHTTP(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed>>1))
 
 	dir := t.TempDir()
-	d := &deployment{data: dir}
+	d := &deployment{data: dir, db: db}
 	useCheapArgon()
 	admin, err := adminToken(ctx, d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"--data", dir, "--passwords", "--limits-scale", "100000"}
+	if db != "" {
+		args = append(args, "--db", db)
+	}
 	var logs []*localServer
 	start := func() *localServer {
 		t.Helper()
@@ -220,7 +242,11 @@ func TestCrashOverHTTP(t *testing.T) {
 			t.Errorf("a server logged %d errors; the first: %s", len(lines), lines[0])
 		}
 	}
-	if out, errs, code := cliRun(t, "admin", "ledger-check", "--data", dir); code != 0 {
+	check := []string{"admin", "ledger-check", "--data", dir}
+	if db != "" {
+		check = append(check, "--db", db)
+	}
+	if out, errs, code := cliRun(t, check...); code != 0 {
 		t.Fatalf("ledger-check after %d kills: %s %s", crashKills, out, errs)
 	}
 }
