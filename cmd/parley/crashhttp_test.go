@@ -183,7 +183,7 @@ func crashOverHTTP(t *testing.T, db string) {
 	if len(unexpect) > 0 {
 		t.Errorf("answers other than 201: %v", unexpect)
 	}
-	if len(acked) < 200 {
+	if len(acked) < 5*crashKills {
 		t.Fatalf("only %d messages acknowledged over %d restarts", len(acked), crashKills)
 	}
 	t.Logf("%d messages acknowledged; %d posts failed while the server was down or dying", len(acked), failures.Load())
