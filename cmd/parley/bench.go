@@ -82,7 +82,7 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	fs.IntVar(&cfg.catchup, "catch-up", 0, "clients that replay the whole log (?from=0) while the run goes on")
 	fs.IntVar(&cfg.history, "history", 0, "messages to post before measuring, for the catch-up clients to replay")
 	fs.IntVar(&cfg.slow, "slow", 0, "subscribers (mediators) that stop reading after their first message")
-	fs.StringVar(&cfg.profileDir, "profile", "", "save the server's CPU, heap and goroutine profiles under load in this `directory`")
+	fs.StringVar(&cfg.profileDir, "profile", "", "save the server's CPU, heap and goroutine profiles and an execution trace under load in this `directory`")
 	baseline := fs.Bool("baseline", true, "also measure the store alone with the same messages (with a local server)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	events := fs.Int("events", 2000, "--in-process: messages to post in each append run")
@@ -232,8 +232,8 @@ func printReport(m *Main, rep *benchReport) {
 	fmt.Fprintf(w, "%-22s RSS %s (peak %s), Go heap %s (peak %s), %d goroutines (peak %d), %d open files\n", "server memory",
 		mib(r.End.RSSBytes), mib(r.PeakRSS), mib(int64(r.End.HeapBytes)), mib(int64(r.PeakHeap)), r.End.Goroutines, r.PeakRoutines, r.End.OpenFiles)
 	if i := r.Idle; i != nil {
-		fmt.Fprintf(w, "%-22s %d connected in %.1f s; each costs the server %.1f KiB RSS, %.1f KiB heap, %.1f goroutines\n", "idle streams",
-			i.Streams, i.ConnectSecs, i.RSSPer/1024, i.HeapPer/1024, i.RoutinesPer)
+		fmt.Fprintf(w, "%-22s %d connected in %.1f s; each costs the server %.1f KiB of Go memory (%.1f KiB heap, %.1f KiB stacks) and %.1f goroutines; RSS %+.1f MiB in all (%.1f KiB per stream)\n", "idle streams",
+			i.Streams, i.ConnectSecs, i.GoPer/1024, i.HeapPer/1024, i.StackPer/1024, i.RoutinesPer, float64(i.RSSGrowth)/(1<<20), i.RSSPer/1024)
 	}
 	if cu := r.CatchUp; cu != nil {
 		fmt.Fprintf(w, "%-22s %d of %d clients replayed the log from 0 (%d events each on average) and reached the present in %.1f s on average, %.1f s at most\n",
@@ -252,6 +252,9 @@ func printReport(m *Main, rep *benchReport) {
 			fmt.Fprintf(w, "%7.0fs %9.0f %9.1f %9.1f %9.1f %9.1f %9.1f %6.2f %9s %9s %6d %6d %5.1f\n", row.End, row.Acked, row.PostP50, row.PostP99, row.PostP999,
 				row.DeliveryP50, row.DeliveryP99, row.ServerCores, mib(row.RSSBytes), mib(int64(row.HeapBytes)), row.Goroutines, row.OpenFiles, row.LoadAverage1)
 		}
+	}
+	if r.Soak != nil {
+		printSoak(w, r.Soak)
 	}
 	if len(rep.ServerError) > 0 {
 		fmt.Fprintf(w, "\nthe server logged %d errors; the first: %s\n", len(rep.ServerError), rep.ServerError[0])

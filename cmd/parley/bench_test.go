@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"parley/postgres/pgtest"
 )
@@ -66,4 +67,39 @@ func benchJSON(t *testing.T, args ...string) *benchReport {
 		t.Fatalf("bench output: %v\n%s", err, out)
 	}
 	return &rep
+}
+
+// TestIdleCost checks the idle stream figures: Go memory is heap plus
+// stacks per stream, and an RSS that shrank between the readings gives no
+// negative cost per stream.
+func TestIdleCost(t *testing.T) {
+	before := procStats{RSSBytes: 100 << 20, HeapBytes: 40 << 20, StackBytes: 1 << 20, Goroutines: 10}
+	after := procStats{RSSBytes: 99 << 20, HeapBytes: 40<<20 + 100*20000, StackBytes: 1<<20 + 100*12000, Goroutines: 210}
+	c := idle(before, after, 100, time.Second)
+	if c.HeapPer != 20000 || c.StackPer != 12000 || c.GoPer != 32000 || c.RoutinesPer != 2 {
+		t.Errorf("per stream: %+v", c)
+	}
+	if c.RSSGrowth != -1<<20 || c.RSSPer != 0 {
+		t.Errorf("RSS that shrank: growth %d, per stream %f", c.RSSGrowth, c.RSSPer)
+	}
+	if idle(before, after, 0, 0) != nil {
+		t.Error("no streams, yet a cost")
+	}
+}
+
+// TestSoakCompare checks that a soak compares the last interval with the
+// first for latency and with the second for growth, and needs three.
+func TestSoakCompare(t *testing.T) {
+	rows := []intervalRow{
+		{PostP99: 10, RSSBytes: 50, Goroutines: 9, OpenFiles: 30},
+		{PostP99: 20, RSSBytes: 80, HeapBytes: 10, Goroutines: 12, OpenFiles: 31},
+		{PostP99: 30, RSSBytes: 90, HeapBytes: 4, Goroutines: 12, OpenFiles: 33},
+	}
+	if soak(rows[:2]) != nil {
+		t.Error("two intervals make no soak")
+	}
+	s := soak(rows)
+	if s.First.PostP99 != 10 || s.Last.PostP99 != 30 || s.RSSGrowth != 10 || s.HeapGrowth != -6 || s.RoutineGrowth != 0 || s.FileGrowth != 2 {
+		t.Errorf("soak: %+v", s)
+	}
 }

@@ -109,6 +109,8 @@ type httpResult struct {
 	// CatchUp is what the catch-up clients took to replay the log.
 	CatchUp   *catchUpResult `json:"catch_up,omitempty"`
 	Intervals []intervalRow  `json:"intervals,omitempty"`
+	// Soak compares the last interval with the first ones.
+	Soak *soakResult `json:"soak,omitempty"`
 }
 
 // catchUpResult says how long clients replaying the whole log took to
@@ -121,13 +123,37 @@ type catchUpResult struct {
 	MaxSecs  float64 `json:"max_s"`
 }
 
-// idleCost is what holding the subscribers' streams costs the server.
+// idleCost is what holding the subscribers' streams costs the server,
+// from two readings after a forced collection: before the streams
+// connect and once they are all open and idle. The Go memory (heap and
+// stacks) per stream is the robust figure; RSS also moves with what the
+// runtime keeps from the system, so its difference is only meaningful
+// with many streams (and is counted as 0 when it shrank).
 type idleCost struct {
 	Streams     int     `json:"streams"`
 	ConnectSecs float64 `json:"connect_s"`
-	RSSPer      float64 `json:"rss_bytes_per_stream"`
+	GoPer       float64 `json:"go_bytes_per_stream"`
 	HeapPer     float64 `json:"heap_bytes_per_stream"`
+	StackPer    float64 `json:"stack_bytes_per_stream"`
+	RSSPer      float64 `json:"rss_bytes_per_stream"`
+	RSSGrowth   int64   `json:"rss_growth_bytes"`
 	RoutinesPer float64 `json:"goroutines_per_stream"`
+}
+
+// idle computes what n open streams cost between two readings.
+func idle(before, after procStats, n int, connect time.Duration) *idleCost {
+	if n == 0 {
+		return nil
+	}
+	f := float64(n)
+	c := &idleCost{Streams: n, ConnectSecs: connect.Seconds(),
+		HeapPer:     (float64(after.HeapBytes) - float64(before.HeapBytes)) / f,
+		StackPer:    (float64(after.StackBytes) - float64(before.StackBytes)) / f,
+		RSSGrowth:   after.RSSBytes - before.RSSBytes,
+		RoutinesPer: float64(after.Goroutines-before.Goroutines) / f}
+	c.GoPer = c.HeapPer + c.StackPer
+	c.RSSPer = float64(max(c.RSSGrowth, 0)) / f
+	return c
 }
 
 func (b *httpBench) fail(kind string) {
@@ -162,13 +188,11 @@ func (b *httpBench) run(ctx context.Context, progress io.Writer) (*httpResult, e
 		return nil, err
 	}
 	if b.cfg.subscribers > 0 && b.dbg != nil {
-		time.Sleep(200 * time.Millisecond)
-		after, err := b.dbg.stats(ctx, true)
-		if err == nil {
-			n := float64(b.cfg.subscribers)
-			res.Idle = &idleCost{Streams: b.cfg.subscribers, ConnectSecs: connectTime.Seconds(),
-				RSSPer: float64(after.RSSBytes-before.RSSBytes) / n, HeapPer: (float64(after.HeapBytes) - float64(before.HeapBytes)) / n,
-				RoutinesPer: float64(after.Goroutines-before.Goroutines) / n}
+		// Let the connections settle (each stream's first write), then
+		// read what is live.
+		time.Sleep(time.Second)
+		if after, err := b.dbg.stats(ctx, true); err == nil {
+			res.Idle = idle(before, after, len(subs), connectTime)
 		}
 	}
 
@@ -270,6 +294,7 @@ func (b *httpBench) run(ctx context.Context, progress io.Writer) (*httpResult, e
 	res.ServerCores = (endStats.CPUSeconds - startStats.CPUSeconds) / res.Elapsed
 	res.ClientCores = (clientEnd.CPUSeconds - clientStart.CPUSeconds) / res.Elapsed
 	res.End = endStats
+	res.Soak = soak(res.Intervals)
 	if b.cfg.catchup > 0 {
 		c := &catchUpResult{Clients: b.cfg.catchup, Caught: len(b.catchUps), Events: b.catchUpEvents}
 		var sum time.Duration

@@ -287,20 +287,20 @@ type debugClient struct {
 	hc   *http.Client
 }
 
-// stats reads the server's process figures; gc forces a collection first,
-// so that the heap and RSS reflect what is live.
+// stats reads the server's process figures; gc forces a collection first
+// and returns freed memory to the system, so that the heap and RSS reflect
+// what is live.
 func (d *debugClient) stats(ctx context.Context, gc bool) (procStats, error) {
 	var st procStats
 	if d == nil {
 		return st, errors.New("no debug listener")
 	}
+	path := debugPath
 	if gc {
-		if err := d.fetch(ctx, "/debug/pprof/heap?gc=1", io.Discard); err != nil {
-			return st, err
-		}
+		path += "?gc=1"
 	}
 	var b bytes.Buffer
-	if err := d.fetch(ctx, debugPath, &b); err != nil {
+	if err := d.fetch(ctx, path, &b); err != nil {
 		return st, err
 	}
 	return st, json.Unmarshal(b.Bytes(), &st)
@@ -324,8 +324,8 @@ func (d *debugClient) fetch(ctx context.Context, path string, w io.Writer) error
 	return err
 }
 
-// profile saves the server's CPU profile over d and then its heap and
-// goroutine profiles in dir.
+// profile saves the server's CPU profile over dur and then its heap and
+// goroutine profiles and an execution trace over half of dur in dir.
 func (d *debugClient) profile(ctx context.Context, dir string, dur time.Duration) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -343,7 +343,13 @@ func (d *debugClient) profile(ctx context.Context, dir string, dur time.Duration
 	if err := save("heap.pprof", "/debug/pprof/heap"); err != nil {
 		return err
 	}
-	return save("goroutine.pprof", "/debug/pprof/goroutine")
+	if err := save("goroutine.pprof", "/debug/pprof/goroutine"); err != nil {
+		return err
+	}
+	// An execution trace shows the time off the CPU: waiting for the disk
+	// (go tool trace -pprof=syscall), for a CPU (-pprof=sched), for locks
+	// and channels (-pprof=sync).
+	return save("trace.out", fmt.Sprintf("/debug/pprof/trace?seconds=%d", max(int(dur.Seconds())/2, 1)))
 }
 
 // loadAverage returns the 1-minute load average, or -1 where unknown.

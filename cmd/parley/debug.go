@@ -8,6 +8,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -27,6 +28,8 @@ type procStats struct {
 	RSSBytes int64 `json:"rss_bytes"`
 	// HeapBytes is the Go heap in use (live and not yet collected objects).
 	HeapBytes uint64 `json:"heap_bytes"`
+	// StackBytes is the memory of goroutine stacks.
+	StackBytes uint64 `json:"stack_bytes"`
 	// Goroutines is the number of goroutines.
 	Goroutines int `json:"goroutines"`
 	// OpenFiles counts open file descriptors, sockets included (-1 where
@@ -44,6 +47,7 @@ func readProcStats() procStats {
 	st := procStats{
 		CPUSeconds: tvSeconds(ru.Utime) + tvSeconds(ru.Stime),
 		HeapBytes:  ms.HeapInuse,
+		StackBytes: ms.StackInuse,
 		Goroutines: runtime.NumGoroutine(),
 		OpenFiles:  -1,
 	}
@@ -66,7 +70,9 @@ func tvSeconds(tv syscall.Timeval) float64 {
 // debugPath is where the debug listener serves procStats as JSON.
 const debugPath = "/debug/process"
 
-// debugHandler serves /debug/pprof/ and /debug/process.
+// debugHandler serves /debug/pprof/ and /debug/process; /debug/process?gc=1
+// first collects garbage and returns freed memory to the system, so that
+// the heap and RSS it reports are what is live.
 func debugHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -75,6 +81,9 @@ func debugHandler() http.Handler {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc(debugPath, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("gc") == "1" {
+			debug.FreeOSMemory() // collects first
+		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(readProcStats())
 	})
