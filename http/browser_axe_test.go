@@ -43,22 +43,14 @@ const axeRun = `axe.run(document, {resultTypes: ['violations'], runOnly: {type: 
 	.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary)}))))`
 
 // TestBrowserAxe runs axe-core on every page for every role on the seed
-// talks (WCAG 2.2 AA rules among them), in English and for a party in
-// Arabic and Hebrew: no serious or critical violation.
+// talks (demoPages: WCAG 2.2 AA rules among them), in English and for a
+// party in Arabic and Hebrew: no serious or critical violation.
 func TestBrowserAxe(t *testing.T) {
 	bin := chromium(t)
 	axe := axeSource(t)
 	e := newDemoEnv(t)
 	id := "/talks/" + e.TalksID
-	common := []string{"/talks", id, id + "/captives", id + "/meetings", id + "/reports", id + "/deadlines", id + "/timeline", id + "/search?q=ceasefire", "/ledger"}
-	negotiating := []string{id + "/text", id + "/text/diff", id + "/text/positions", id + "/proposals", id + "/dance"}
-	pages := map[string][]string{
-		"al-thani": append(append(append([]string{}, common...), negotiating...), id+"/rooms/mediators", id+"/rooms/briefing", id+"/rooms/plenary",
-			id+"/rooms/caucus:hamas", id+"/rooms/caucus:israel", id+"/text/edit", id+"/settlement", id+"/confirm?action=conclude", "relay", "agreement"),
-		"barnea":     append(append(append([]string{}, common...), negotiating...), id+"/rooms/caucus:israel", id+"/profile", id+"/confirm?action=withdraw", "agreement"),
-		"transition": append(append([]string{}, common...), id+"/rooms/briefing", id+"/proposals"),
-		"operator":   {"/talks", id, "/admin", "/ledger"},
-	}
+	pages := demoPages(id)
 	checked := 0
 	// axe-core is loaded into every page of a browser context as it opens,
 	// not sent again for each page.
