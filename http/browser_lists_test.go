@@ -1,6 +1,8 @@
 package http_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,4 +56,42 @@ func TestBrowserListsLive(t *testing.T) {
 	follows(id, "delegations", "withdrawn", func() {
 		e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "consultations"})
 	})
+}
+
+// TestBrowserLongWordAndKeyboard: a 20 000-letter word in a room wraps
+// instead of widening the page at 375 px; the page can be walked with the
+// Tab key from a skip link to the content, every stop showing a visible
+// focus outline.
+func TestBrowserLongWordAndKeyboard(t *testing.T) {
+	bin := chromium(t)
+	e := newEnv(t)
+	e.must(t, 201, "israel", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": strings.Repeat("w", 20000)})
+	ctx := browser(t, bin)
+	signIn(t, ctx, e.srv.URL, "israel")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 812), chromedp.Navigate(e.srv.URL+"/talks/"+e.TalksID+"/rooms/caucus:israel"),
+		chromedp.WaitVisible(`#messages`)); err != nil {
+		t.Fatal(err)
+	}
+	if w := eval[int64](t, ctx, `document.documentElement.scrollWidth`); w > 375 {
+		t.Errorf("a long word makes the room %d px wide at 375 px", w)
+	}
+	if w := eval[int64](t, ctx, `Math.round(document.querySelector('#messages .msg .text').getBoundingClientRect().width)`); w > 375 {
+		t.Errorf("the long word's message is %d px wide", w)
+	}
+	// Keyboard: the first Tab stop is the skip link, then every stop shows
+	// its focus.
+	const focused = `(() => { const a = document.activeElement, s = getComputedStyle(a);
+		return a.tagName + (a.className ? '.' + a.className : '') + '|' + s.outlineStyle + '|' + parseFloat(s.outlineWidth) })()`
+	for i := 0; i < 12; i++ {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		f := strings.Split(eval[string](t, ctx, focused), "|")
+		if i == 0 && f[0] != "A.skip" {
+			t.Errorf("the first Tab stop is %s, not the skip link", f[0])
+		}
+		if w, _ := strconv.ParseFloat(f[2], 64); f[0] == "BODY" || f[1] == "none" || w < 2 {
+			t.Errorf("Tab stop %d (%s): no visible focus (outline %s %s px)", i+1, f[0], f[1], f[2])
+		}
+	}
 }
