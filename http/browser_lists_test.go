@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
@@ -94,4 +95,41 @@ func TestBrowserLongWordAndKeyboard(t *testing.T) {
 			t.Errorf("Tab stop %d (%s): no visible focus (outline %s %s px)", i+1, f[0], f[1], f[2])
 		}
 	}
+}
+
+// TestBrowserDraftsOfEveryForm: what is typed into a text revision, a
+// party's positions and a relay survives a reload, as a room's post does.
+func TestBrowserDraftsOfEveryForm(t *testing.T) {
+	bin := chromium(t)
+	e := newDemoEnv(t)
+	id := e.srv.URL + "/talks/" + e.TalksID
+	keeps := func(ctx context.Context, page, field, typed string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(field)); err != nil {
+			t.Fatal(err)
+		}
+		value := `document.querySelector('` + field + `').value`
+		before := eval[string](t, ctx, value)
+		if err := chromedp.Do(ctx, chromedp.SendKeys(field, typed)); err != nil {
+			t.Fatal(err)
+		}
+		want := eval[string](t, ctx, value)
+		if want == before || !strings.Contains(want, typed) {
+			t.Fatalf("%s %s: typing gave %q", page, field, want)
+		}
+		if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(field)); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval[string](t, ctx, value); got != want {
+			t.Errorf("%s %s after a reload: %q, before it %q", page, field, got, want)
+		}
+	}
+	mediator := browser(t, bin)
+	signIn(t, mediator, e.srv.URL, "al-thani")
+	keeps(mediator, id+"/text/edit", "#reason", "Bridging the corridor question — جسر")
+	keeps(mediator, id+"/text/edit", "#body-0", " Added words.")
+	keeps(mediator, e.srv.URL+linkOn(t, mediator, id+"/rooms/caucus:hamas", `.msg .actions a`), "#relay-text", " In my words.")
+	party := browser(t, bin)
+	signIn(t, party, e.srv.URL, "barnea")
+	keeps(party, id+"/text/positions", "textarea[id^=comment-]", "Only with a second-phase date")
 }
