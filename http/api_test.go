@@ -174,7 +174,7 @@ func TestEventStreamResume(t *testing.T) {
 	if first := s.collect(200 * time.Millisecond); len(first) != 0 {
 		t.Fatalf("a new stream replayed %d events of history", len(first))
 	}
-	hist := e.openStream(t, "israel", -1, "?from=0&talks="+e.TalksID).collect(200 * time.Millisecond)
+	hist := e.openStream(t, "israel", -1, "?from=0&talks="+e.TalksID).collectUntil(func(evs []sseEvent) bool { return len(evs) > 0 }, 200*time.Millisecond)
 	if len(hist) == 0 || hist[0].Kind != parley.EventTalksCreated {
 		t.Fatalf("?from=0 replayed %+v", hist)
 	}
@@ -184,7 +184,7 @@ func TestEventStreamResume(t *testing.T) {
 	post("israel", "caucus:israel", "one")
 	post("hamas", "caucus:hamas", "hidden")
 	post("qatar", "caucus:israel", "two")
-	evs := s.collect(300 * time.Millisecond)
+	evs := s.collectUntil(func(evs []sseEvent) bool { return len(evs) >= 2 }, 300*time.Millisecond)
 	if len(evs) != 2 || !strings.Contains(evs[0].Data, `"one"`) || !strings.Contains(evs[1].Data, `"two"`) {
 		t.Fatalf("live events: %+v", evs)
 	}
@@ -200,7 +200,7 @@ func TestEventStreamResume(t *testing.T) {
 
 	s2 := e.openStream(t, "israel", last, "")
 	post("israel", "caucus:israel", "six")
-	got := s2.collect(300 * time.Millisecond)
+	got := s2.collectUntil(func(evs []sseEvent) bool { return len(evs) >= 4 }, 300*time.Millisecond)
 	var texts []string
 	prev := last
 	for _, ev := range got {

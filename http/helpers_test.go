@@ -190,9 +190,11 @@ func (s *stream) close() {
 	s.resp.Body.Close()
 }
 
-// collect reads events until quiet for the given time.
+// collect reads events until quiet for the given time (stretched under
+// the race detector).
 func (s *stream) collect(quiet time.Duration) []sseEvent {
 	var out []sseEvent
+	quiet *= slowdown
 	for {
 		select {
 		case ev, ok := <-s.events:
