@@ -1,7 +1,9 @@
 package http_test
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -140,20 +142,32 @@ func waitFor(t *testing.T, ctx context.Context, js string, within time.Duration)
 	return false
 }
 
-// screenshot saves the page as PNG into docs/screenshots when
-// PARLEY_SCREENSHOTS=1, so that normal runs change no file.
+// screenshot saves what the viewport shows as PNG into docs/screenshots
+// when PARLEY_SCREENSHOTS=1, so that normal runs change no file. The image
+// is clipped to the viewport and compressed hard, to keep the repository
+// small.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	if os.Getenv("PARLEY_SCREENSHOTS") != "1" {
 		return
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	raw, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	var b bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&b, img); err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return
 	}
 	dir := filepath.Join("..", "docs", "screenshots")
 	os.MkdirAll(dir, 0o755)
-	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 	}
 }
