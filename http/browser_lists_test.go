@@ -15,7 +15,8 @@ import (
 // TestBrowserListsLive: lists other than a room follow the talks live,
 // rendered by the server exactly as on reload: a party's talks list counts
 // a mediator's new message, its deadlines page shows a deadline just set,
-// and its dashboard shows the other party withdrawing.
+// and its dashboard shows the other party withdrawing and a meeting just
+// recorded.
 func TestBrowserListsLive(t *testing.T) {
 	bin := chromium(t)
 	e := newEnv(t)
@@ -56,6 +57,11 @@ func TestBrowserListsLive(t *testing.T) {
 	})
 	follows(id, "delegations", "withdrawn", func() {
 		e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "withdraw", "reason": "consultations"})
+	})
+	// The dashboard's figures (deadline countdown, latest meetings and
+	// reports) follow too.
+	follows(id, "glance", "Barnea and Al Thani", func() {
+		e.must(t, 201, "israel", "POST", e.talks("/meetings"), vienna())
 	})
 }
 
