@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"encoding/csv"
 	"io"
 	"net/http"
 	"strings"
@@ -305,5 +306,52 @@ func TestCaptivesCSV(t *testing.T) {
 	decodeJSON(t, e.must(t, 200, "qatar", "GET", e.talks("/captives/H-010"), nil), &c)
 	if strings.Join(again.Nationalities, ";") != "IL;US" || strings.Join(again.Categories, ";") != strings.Join(c.Categories, ";") || again.CapturedPlace != c.CapturedPlace || again.Status.Source != c.Status.Source {
 		t.Errorf("round trip: %+v\nvs %+v", again, c)
+	}
+}
+
+// TestCaptivesCSVFormulas: a cell that a spreadsheet would run as a
+// formula leaves in the export behind an apostrophe, and comes back from
+// a re-import exactly as typed.
+func TestCaptivesCSVFormulas(t *testing.T) {
+	e := newQuietEnv(t)
+	e.fixClock()
+	header := "ref,name,holder,nationalities,captured_on,captured_precision,captured_place,categories,status,confidence,status_source,status_date,status_since\n"
+	row := `H-020,"=HYPERLINK(""http://example.invalid"",""x"")",hamas,IL,2023-10-07,day,@SUM(A1),civilian,alive,believed,+list -2,2024-11-01,` + "\n"
+	if code, out := e.sendCSV(t, "qatar", e.talks("/captives/import"), "text/csv", header+row); code != 200 {
+		t.Fatalf("import: %d %s", code, out)
+	}
+	var orig parley.Captive
+	decodeJSON(t, e.must(t, 200, "qatar", "GET", e.talks("/captives/H-020"), nil), &orig)
+	if orig.Name != `=HYPERLINK("http://example.invalid","x")` || orig.CapturedPlace != "@SUM(A1)" || orig.Status.Source != "+list -2" {
+		t.Fatalf("imported: %+v", orig)
+	}
+	req, _ := http.NewRequest("GET", e.srv.URL+e.talks("/captives/export"), nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens["qatar"])
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	recs, err := csv.NewReader(strings.NewReader(string(exported))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs[1:] {
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("exported cell %q would run as a formula", cell)
+			}
+		}
+	}
+	f := newQuietEnv(t)
+	f.fixClock()
+	if code, out := f.sendCSV(t, "qatar", f.talks("/captives/import"), "text/csv", string(exported)); code != 200 {
+		t.Fatalf("re-import: %d %s", code, out)
+	}
+	var again parley.Captive
+	decodeJSON(t, f.must(t, 200, "qatar", "GET", f.talks("/captives/H-020"), nil), &again)
+	if again.Name != orig.Name || again.CapturedPlace != orig.CapturedPlace || again.Status.Source != orig.Status.Source {
+		t.Errorf("round trip: %+v\nvs %+v", again, orig)
 	}
 }

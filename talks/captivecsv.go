@@ -103,7 +103,7 @@ func readCaptivesCSV(r io.Reader) ([]csvRow, error) {
 		}
 		for i, v := range rec {
 			if i < len(header) {
-				row.fields[header[i]] = strings.TrimSpace(v)
+				row.fields[header[i]] = unguardCell(strings.TrimSpace(v))
 			}
 		}
 		rows = append(rows, row)
@@ -225,8 +225,12 @@ func (s *Service) ExportCaptives(ctx context.Context, actor *parley.User, talksI
 				holder = d.Slug
 			}
 			st := c.Status
-			w.Write([]string{c.Ref, c.Name, holder, strings.Join(c.Nationalities, ";"), string(c.CapturedOn), string(c.CapturedPrecision), c.CapturedPlace,
-				strings.Join(c.Categories, ";"), string(st.Status), string(st.Confidence), st.Source, string(st.Date), string(st.Since)})
+			rec := []string{c.Ref, c.Name, holder, strings.Join(c.Nationalities, ";"), string(c.CapturedOn), string(c.CapturedPrecision), c.CapturedPlace,
+				strings.Join(c.Categories, ";"), string(st.Status), string(st.Confidence), st.Source, string(st.Date), string(st.Since)}
+			for i := range rec {
+				rec[i] = guardCell(rec[i])
+			}
+			w.Write(rec)
 		}
 		w.Flush()
 		if err := w.Error(); err != nil {
@@ -235,6 +239,29 @@ func (s *Service) ExportCaptives(ctx context.Context, actor *parley.User, talksI
 		return nil
 	})
 	return buf.Bytes(), err
+}
+
+// formulaStart holds the first characters that make a spreadsheet read a
+// cell as a formula.
+const formulaStart = "=+-@\t\r"
+
+// guardCell keeps a spreadsheet from running a cell as a formula when the
+// export is opened: a cell starting with = + - @, a tab or a carriage
+// return gets a leading apostrophe (OWASP's advice for CSV injection).
+// Import removes it again (unguardCell), so an export re-imports exactly.
+func guardCell(v string) string {
+	if v != "" && strings.IndexByte(formulaStart, v[0]) >= 0 {
+		return "'" + v
+	}
+	return v
+}
+
+// unguardCell undoes guardCell.
+func unguardCell(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.IndexByte(formulaStart, v[1]) >= 0 {
+		return v[1:]
+	}
+	return v
 }
 
 // truncateText shortens s to at most n bytes for an error message, on a
