@@ -284,16 +284,9 @@ func TestCaptivesCSV(t *testing.T) {
 	}
 
 	// Export, then import into a fresh deployment: the same records.
-	req, _ := http.NewRequest("GET", e.srv.URL+e.talks("/captives/export"), nil)
-	req.Header.Set("Authorization", "Bearer "+e.tokens["qatar"])
-	resp, err := e.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exported, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || strings.Count(string(exported), "\n") != 4 {
-		t.Fatalf("export: %s\n%s", resp.Header.Get("Content-Type"), exported)
+	exported := exportCaptives(t, e)
+	if strings.Count(string(exported), "\n") != 4 {
+		t.Fatalf("export: %s", exported)
 	}
 	f := newQuietEnv(t)
 	f.fixClock()
@@ -325,14 +318,7 @@ func TestCaptivesCSVFormulas(t *testing.T) {
 	if orig.Name != `=HYPERLINK("http://example.invalid","x")` || orig.CapturedPlace != "@SUM(A1)" || orig.Status.Source != "+list -2" {
 		t.Fatalf("imported: %+v", orig)
 	}
-	req, _ := http.NewRequest("GET", e.srv.URL+e.talks("/captives/export"), nil)
-	req.Header.Set("Authorization", "Bearer "+e.tokens["qatar"])
-	resp, err := e.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exported, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	exported := exportCaptives(t, e)
 	recs, err := csv.NewReader(strings.NewReader(string(exported))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
@@ -354,4 +340,21 @@ func TestCaptivesCSVFormulas(t *testing.T) {
 	if again.Name != orig.Name || again.CapturedPlace != orig.CapturedPlace || again.Status.Source != orig.Status.Source {
 		t.Errorf("round trip: %+v\nvs %+v", again, orig)
 	}
+}
+
+// exportCaptives downloads the captives CSV as the mediator qatar.
+func exportCaptives(t *testing.T, e *env) []byte {
+	t.Helper()
+	req, _ := http.NewRequest("GET", e.srv.URL+e.talks("/captives/export"), nil)
+	req.Header.Set("Authorization", "Bearer "+e.tokens["qatar"])
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("export: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
+	return b
 }
