@@ -54,11 +54,12 @@
     try { store.setItem(draftKey(form), JSON.stringify(d)); } catch (e) { /* full or off */ }
   }
   function clearDraft(form) { try { store.removeItem(draftKey(form)); } catch (e) { /* off */ } }
-  // A page after a successful form (a flash, no error) clears the drafts
-  // that form sent; after an error they stay.
+  // A page after a successful form (a flash, no error shown) clears the
+  // drafts that form sent; after an error they stay. A hidden error slot
+  // (the room's message form has one) is no error.
   try {
     var sent = JSON.parse(pending.getItem("parley:sent") || "[]");
-    if (sent.length && document.querySelector("main > .flash") && !document.querySelector(".error")) {
+    if (sent.length && document.querySelector("main > .flash") && !document.querySelector(".error:not([hidden])")) {
       sent.forEach(function (k) { store.removeItem(k); });
     }
     pending.removeItem("parley:sent");
