@@ -85,8 +85,10 @@ func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User
 	if err != nil {
 		return "", nil, err
 	}
-	// Opening the room at its newest messages reads them.
-	if n := len(d.Page.Messages); n > 0 && !d.Older {
+	// Opening the room at its newest messages reads them; the page's
+	// script reading it anew for its live regions (fetched) does not: the
+	// tab may be hidden, and the script marks what is seen itself.
+	if n := len(d.Page.Messages); n > 0 && !d.Older && !fetched(r) {
 		if err := s.Talks.MarkRead(r.Context(), u, d.ID, d.Room.Name, d.Page.Messages[n-1].RoomSeq); err != nil {
 			return "", nil, err
 		}

@@ -187,7 +187,9 @@
   function refresh() {
     clearTimeout(timer);
     timer = setTimeout(function () {
-      fetch(location.pathname + location.search).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+      // Marked as the script's: reading the page so is not opening it
+      // (a room stays unread while its tab is hidden).
+      fetch(location.pathname + location.search, { headers: { "X-Parley-Fetch": "1" } }).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
         if (!html) return;
         var doc = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("[data-live]").forEach(function (el) {
