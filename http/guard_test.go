@@ -226,3 +226,19 @@ func TestWriteLimitsOnPages(t *testing.T) {
 			"attribution": {"anonymous"}, "disclosure": {"relayable"}, "text": {fmt.Sprint("relay ", i)}, "step": {"preview"}}
 	}, false)
 }
+
+// TestReadMarkersSpareTheWriteLimit: the room page's script records a read
+// marker for every message that arrives while the room is open (in every
+// tab); those markers do not use up the account's budget of messages, so
+// a reader of a busy room can still post.
+func TestReadMarkersSpareTheWriteLimit(t *testing.T) {
+	e := newEnvConfig(t, func(s *parleyhttp.Server, _ string) { s.ScaleLimits(1) })
+	var m parley.Message
+	decodeJSON(t, e.must(t, 201, "israel", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": "read me"}), &m)
+	for i := range 40 {
+		if code, body := e.do(t, "israel2", "POST", e.talks("/rooms/caucus:israel/read"), map[string]int64{"seq": m.RoomSeq}); code != http.StatusNoContent {
+			t.Fatalf("read marker %d: %d %s", i, code, body)
+		}
+	}
+	e.must(t, 201, "israel2", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": "still posting"})
+}
