@@ -235,6 +235,17 @@ func TestBrowserRelayWithPreview(t *testing.T) {
 		t.Errorf("after relaying the mediator is at %s", loc)
 	}
 	mustContain(t, "the flash", eval[string](t, ctx, `document.querySelector('.flash').textContent`), "Relayed to hamas caucus")
+	// The relay was taken: its draft is gone, and the relay page of the
+	// same message opens with the defaults again, not with what was sent.
+	if left := eval[[]string](t, ctx, `Object.keys(localStorage).filter(k => k.includes(':relay:'))`); len(left) != 0 {
+		t.Errorf("drafts kept after the relay was sent: %q", left)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`.msg .actions a`), chromedp.WaitVisible(`input[name=target_room]`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](t, ctx, `[...document.querySelectorAll('input:checked')].map(i => i.name + '=' + i.value).join(' ')`); got != "mode=paraphrase attribution=anonymous disclosure=mediator-only" {
+		t.Errorf("the relay page opened again: %s", got)
+	}
 	e.must(t, 200, "hamas", "POST", e.talks("/delegations/hamas/presence"), map[string]string{"action": "re-engage"})
 	var page struct{ Messages []parley.Message }
 	decodeJSON(t, e.must(t, 200, "hamas", "GET", e.talks("/rooms/caucus:hamas/messages"), nil), &page)

@@ -16,10 +16,17 @@ import (
 // token bucket per key in a bounded table, so memory stays bounded
 // whatever clients send.
 const (
-	postEvery   = rate.Limit(2) // messages and relays per second, per account
-	postBurst   = 30
-	addrEvery   = rate.Limit(20) // writes per second, per address
-	addrBurst   = 100
+	postEvery = rate.Limit(2) // messages and relays per second, per account
+	postBurst = 30
+	addrEvery = rate.Limit(20) // writes per second, per address
+	addrBurst = 100
+	// viewEvery and viewBurst limit the writes of a user's view state
+	// (read markers, notification and language choices), per account: the
+	// room page's script records a read marker for every message that
+	// arrives, in every open tab, so they have a budget of their own and
+	// leave the one of messages alone.
+	viewEvery   = rate.Limit(10)
+	viewBurst   = 100
 	streamEvery = rate.Limit(2) // streams opened per second, per account
 	streamBurst = 30
 	// streamAddrEvery and streamAddrBurst limit streams opened per address.
@@ -45,7 +52,7 @@ const (
 // guards holds the per-account and per-address limiters and the count of
 // open streams per account.
 type guards struct {
-	post, addr, stream, streamAddr, export, exportAddr *limiter
+	post, addr, view, stream, streamAddr, export, exportAddr *limiter
 
 	mu      sync.Mutex
 	streams map[string]int
@@ -61,6 +68,7 @@ func newGuardsScaled(k float64) *guards {
 	return &guards{
 		post:       l(postEvery, postBurst),
 		addr:       l(addrEvery, addrBurst),
+		view:       l(viewEvery, viewBurst),
 		stream:     l(streamEvery, streamBurst),
 		streamAddr: l(streamAddrEvery, streamAddrBurst),
 		export:     l(exportEvery, exportBurst),
@@ -85,6 +93,14 @@ func tooMany(what string) error {
 func (s *Server) limitPost(r *http.Request, u *parley.User) error {
 	if !s.guards.post.allow("user "+u.ID) || !s.guards.addr.allow("addr "+s.clientAddr(r)) {
 		return tooMany("messages")
+	}
+	return nil
+}
+
+// limitView applies the limit on writes of a user's view state.
+func (s *Server) limitView(u *parley.User) error {
+	if !s.guards.view.allow("user " + u.ID) {
+		return tooMany("read markers and settings")
 	}
 	return nil
 }

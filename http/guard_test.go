@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -183,4 +184,61 @@ func streamFree(t *testing.T, e *env) bool {
 	}
 	resp.Body.Close()
 	return resp.StatusCode == 200
+}
+
+// TestWriteLimitsOnPages: the room page's message form, sent by the
+// script or without it, and the relay form count against the same
+// limits as the API.
+func TestWriteLimitsOnPages(t *testing.T) {
+	e := newEnvConfig(t, func(s *parleyhttp.Server, _ string) { s.ScaleLimits(1) })
+	burst := func(name string, c *http.Client, u string, form func(i int) url.Values, fetch bool) {
+		t.Helper()
+		for i := range 40 {
+			req, err := http.NewRequest("POST", u, strings.NewReader(form(i).Encode()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if fetch {
+				req.Header.Set("X-Parley-Fetch", "1")
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusTooManyRequests {
+				return
+			}
+		}
+		t.Errorf("%s: 40 sends in a burst were not limited", name)
+	}
+	post := e.srv.URL + "/talks/" + e.TalksID + "/rooms/caucus:israel/post"
+	text := func(i int) url.Values {
+		return url.Values{"text": {fmt.Sprint("burst ", i)}, "disclosure": {"relayable"}}
+	}
+	burst("message form sent by the script", e.browser(t, "israel"), post, text, true)
+	burst("message form", e.browser(t, "israel2"), post, text, false)
+	var m parley.Message
+	decodeJSON(t, e.must(t, 201, "hamas", "POST", e.talks("/rooms/caucus:hamas/messages"), map[string]string{"text": "to relay", "disclosure": "relayable"}), &m)
+	burst("relay form", e.browser(t, "qatar"), e.srv.URL+"/talks/"+e.TalksID+"/relay", func(i int) url.Values {
+		return url.Values{"source_room": {"caucus:hamas"}, "message_id": {m.ID}, "target_room": {"mediators"}, "mode": {"paraphrase"},
+			"attribution": {"anonymous"}, "disclosure": {"relayable"}, "text": {fmt.Sprint("relay ", i)}, "step": {"preview"}}
+	}, false)
+}
+
+// TestReadMarkersSpareTheWriteLimit: the room page's script records a read
+// marker for every message that arrives while the room is open (in every
+// tab); those markers do not use up the account's budget of messages, so
+// a reader of a busy room can still post.
+func TestReadMarkersSpareTheWriteLimit(t *testing.T) {
+	e := newEnvConfig(t, func(s *parleyhttp.Server, _ string) { s.ScaleLimits(1) })
+	var m parley.Message
+	decodeJSON(t, e.must(t, 201, "israel", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": "read me"}), &m)
+	for i := range 40 {
+		if code, body := e.do(t, "israel2", "POST", e.talks("/rooms/caucus:israel/read"), map[string]int64{"seq": m.RoomSeq}); code != http.StatusNoContent {
+			t.Fatalf("read marker %d: %d %s", i, code, body)
+		}
+	}
+	e.must(t, 201, "israel2", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": "still posting"})
 }

@@ -92,3 +92,30 @@ func TestLanguageFromBrowser(t *testing.T) {
 		t.Errorf("talks list for a browser in languages parley lacks:\n%.300s", s)
 	}
 }
+
+// TestRoomLiveRefreshLeavesUnread: the script reads a room page anew to
+// refresh its live regions when something else happens in the talks, even
+// in a tab nobody looks at; that read is not the user opening the room, so
+// what arrived meanwhile stays unread.
+func TestRoomLiveRefreshLeavesUnread(t *testing.T) {
+	e := newEnv(t)
+	for _, text := range []string{"First point", "Second point"} {
+		e.must(t, 201, "israel", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": text})
+	}
+	c := e.browser(t, "qatar")
+	req, err := http.NewRequest("GET", e.srv.URL+"/talks/"+e.TalksID+"/rooms/caucus:israel", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Parley-Fetch", "1")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("room read by the script: %d", resp.StatusCode)
+	}
+	_, list := get(t, c, e.srv.URL+"/talks")
+	mustContain(t, "the talks list after a refresh of the room's live regions", list, `<span class="unread">2 new</span>`)
+}

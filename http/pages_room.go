@@ -85,8 +85,10 @@ func (s *Server) roomPage(w http.ResponseWriter, r *http.Request, u *parley.User
 	if err != nil {
 		return "", nil, err
 	}
-	// Opening the room at its newest messages reads them.
-	if n := len(d.Page.Messages); n > 0 && !d.Older {
+	// Opening the room at its newest messages reads them; the page's
+	// script reading it anew for its live regions (fetched) does not: the
+	// tab may be hidden, and the script marks what is seen itself.
+	if n := len(d.Page.Messages); n > 0 && !d.Older && !fetched(r) {
 		if err := s.Talks.MarkRead(r.Context(), u, d.ID, d.Room.Name, d.Page.Messages[n-1].RoomSeq); err != nil {
 			return "", nil, err
 		}
@@ -211,6 +213,14 @@ func (s *Server) postSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = withLocale(r, s.locale(r, u))
+	if err := s.limitPost(r, u); err != nil {
+		if fetched(r) {
+			s.fragmentError(w, r, err)
+		} else {
+			s.renderError(w, r, u, err)
+		}
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		err = formError(err)

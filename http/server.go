@@ -382,6 +382,14 @@ var readOnlyWrites = map[string]bool{
 	"POST /api/v1/ledger/cosignatures": true,
 }
 
+// viewWrites are the writes of a user's view state, which count against
+// a limit of their own (limitView), not against the messages'.
+var viewWrites = map[string]bool{
+	"PUT /api/v1/me/language":                    true,
+	"POST /api/v1/talks/{id}/rooms/{room}/read":  true,
+	"PUT /api/v1/talks/{id}/rooms/{room}/notify": true,
+}
+
 // created is a handler's answer for something it created: 201 with a
 // Location.
 type created struct {
@@ -407,7 +415,11 @@ func (s *Server) api(h func(w http.ResponseWriter, r *http.Request, u *parley.Us
 				s.fail(w, r, parley.Errorf(parley.EFORBIDDEN, "this token is read-only"))
 				return
 			}
-			if err := s.limitPost(r, u); err != nil {
+			limit := s.limitPost
+			if viewWrites[r.Pattern] {
+				limit = func(_ *http.Request, u *parley.User) error { return s.limitView(u) }
+			}
+			if err := limit(r, u); err != nil {
 				s.fail(w, r, err)
 				return
 			}

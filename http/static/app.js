@@ -54,11 +54,12 @@
     try { store.setItem(draftKey(form), JSON.stringify(d)); } catch (e) { /* full or off */ }
   }
   function clearDraft(form) { try { store.removeItem(draftKey(form)); } catch (e) { /* off */ } }
-  // A page after a successful form (a flash, no error) clears the drafts
-  // that form sent; after an error they stay.
+  // A page after a successful form (a flash, no error shown) clears the
+  // drafts that form sent; after an error they stay. A hidden error slot
+  // (the room's message form has one) is no error.
   try {
     var sent = JSON.parse(pending.getItem("parley:sent") || "[]");
-    if (sent.length && document.querySelector("main > .flash") && !document.querySelector(".error")) {
+    if (sent.length && document.querySelector("main > .flash") && !document.querySelector(".error:not([hidden])")) {
       sent.forEach(function (k) { store.removeItem(k); });
     }
     pending.removeItem("parley:sent");
@@ -186,7 +187,9 @@
   function refresh() {
     clearTimeout(timer);
     timer = setTimeout(function () {
-      fetch(location.pathname + location.search).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+      // Marked as the script's: reading the page so is not opening it
+      // (a room stays unread while its tab is hidden).
+      fetch(location.pathname + location.search, { headers: { "X-Parley-Fetch": "1" } }).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
         if (!html) return;
         var doc = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("[data-live]").forEach(function (el) {
