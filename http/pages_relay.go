@@ -117,6 +117,10 @@ func (s *Server) relaySubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.locale(r, u)
 	r = withLocale(r, l)
+	if err := s.limitPost(r, u); err != nil {
+		s.renderError(w, r, u, err)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, u, formError(err))

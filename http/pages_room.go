@@ -211,6 +211,14 @@ func (s *Server) postSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = withLocale(r, s.locale(r, u))
+	if err := s.limitPost(r, u); err != nil {
+		if fetched(r) {
+			s.fragmentError(w, r, err)
+		} else {
+			s.renderError(w, r, u, err)
+		}
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		err = formError(err)
