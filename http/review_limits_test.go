@@ -56,3 +56,13 @@ func TestPagePostsAreLimited(t *testing.T) {
 		t.Errorf("60 relay submissions from the relay page in a burst were not limited")
 	}
 }
+
+// TestStrictLimitsStillAllowSome: a scale below one makes the limits
+// stricter, never a refusal of every write; a huge one does not wrap
+// round into refusing everything either.
+func TestStrictLimitsStillAllowSome(t *testing.T) {
+	for _, k := range []float64{0.01, 1e30} {
+		e := newEnvConfig(t, func(s *parleyhttp.Server, _ string) { s.ScaleLimits(k) })
+		e.must(t, 201, "israel", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": "one"})
+	}
+}
