@@ -63,7 +63,10 @@ func newGuards() *guards { return newGuardsScaled(1) }
 // newGuardsScaled is newGuards with every rate and burst multiplied by k.
 func newGuardsScaled(k float64) *guards {
 	l := func(every rate.Limit, burst int) *limiter {
-		return newLimiter(every*rate.Limit(k), int(float64(burst)*k), maxLimiters)
+		// A burst below one would refuse everything, and one past the
+		// range of int would wrap round to a negative one.
+		b := min(max(float64(burst)*k, 1), 1<<30)
+		return newLimiter(every*rate.Limit(k), int(b), maxLimiters)
 	}
 	return &guards{
 		post:       l(postEvery, postBurst),

@@ -319,6 +319,9 @@ func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
 		s.Auth.Logout(r.Context(), c.Value)
 	}
 	s.clearCookie(w, sessionCookie)
+	// The browser forgets what the pages kept in it (drafts of messages
+	// and profiles), so that the next person to use it never sees them.
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 

@@ -166,9 +166,25 @@ func (s *Service) Stream(ctx context.Context, user *parley.User, opts StreamOpti
 			}
 			return true
 		}
+		// ended reports, without waiting, whether the stream must end now:
+		// its context is done, or its credential was revoked (then said).
+		ended := func() bool {
+			select {
+			case <-ctx.Done():
+				return true
+			case <-revoked:
+				yield(Delivery{}, ErrRevoked)
+				return true
+			default:
+				return false
+			}
+		}
 		// catchUp sends every visible stored event after cursor.
 		catchUp := func() bool {
 			for {
+				if ended() {
+					return false
+				}
 				ds, cur, err := s.scan(ctx, f, cursor, streamBatch, true)
 				if err != nil {
 					yield(Delivery{}, err)
@@ -189,6 +205,12 @@ func (s *Service) Stream(ctx context.Context, user *parley.User, opts StreamOpti
 		hb, leave := s.live.beat(opts.Idle)
 		defer leave()
 		for {
+			// Revocation and cancellation are checked at every turn, not
+			// only while the bus is quiet: under a steady flow of events
+			// the wait below is never reached.
+			if ended() {
+				return
+			}
 			changed := s.Bus.Changed()
 			var beat <-chan struct{}
 			if hb != nil {

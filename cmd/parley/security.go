@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"net"
 	"strings"
 	"time"
@@ -42,12 +43,13 @@ func securityFlags(fs *flag.FlagSet) *securityOptions {
 // waits for it and seals what it left.
 func (o *securityOptions) apply(ctx context.Context, a *app, srv *parleyhttp.Server, addr net.Addr, demo bool) (func(), error) {
 	a.auth.Passwords = *o.passwords || demo
-	if *o.limits <= 0 {
-		return nil, fmt.Errorf("--limits-scale must be positive")
+	if k := *o.limits; !(k > 0) || math.IsInf(k, 0) {
+		// NaN or infinity would turn every limit off (or on for good).
+		return nil, fmt.Errorf("--limits-scale must be a positive finite number, not %v", k)
 	}
 	if *o.limits != 1 {
 		srv.ScaleLimits(*o.limits)
-		srv.MaxStreams = max(1, int(float64(srv.MaxStreams)**o.limits))
+		srv.MaxStreams = int(min(max(float64(srv.MaxStreams)**o.limits, 1), 1<<20))
 	}
 	a.auth.SessionTTL, a.auth.SessionIdle = *o.sessionTTL, *o.sessionIdle
 	public := *o.publicURL

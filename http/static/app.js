@@ -37,8 +37,23 @@
 
   // Drafts: every form with data-draft keeps its fields in this browser
   // until the server has taken them.
-  var store = window.localStorage, pending = window.sessionStorage;
-  function draftKey(form) { return "parley:draft:" + form.dataset.draft; }
+  // They are kept per account, and a browser shared by several people
+  // forgets them when one signs out or the sign-in page shows: a draft
+  // (a caucus message, a preference profile) is never offered to another
+  // account.
+  var store = window.localStorage, pending = window.sessionStorage, user = body.dataset.user;
+  function draftKey(form) { return "parley:draft:" + user + ":" + form.dataset.draft; }
+  function forgetDrafts() {
+    try {
+      for (var i = store.length - 1; i >= 0; i--) {
+        var k = store.key(i);
+        if (k && k.indexOf("parley:draft:") === 0) store.removeItem(k);
+      }
+      pending.removeItem("parley:sent");
+    } catch (e) { /* off */ }
+  }
+  if (!user) forgetDrafts();
+  document.querySelectorAll("form[data-signout]").forEach(function (f) { f.addEventListener("submit", forgetDrafts); });
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
       return el.name && !/^(hidden|password|submit|button)$/.test(el.type) && el.tagName !== "BUTTON";
@@ -64,7 +79,7 @@
     }
     pending.removeItem("parley:sent");
   } catch (e) { /* off */ }
-  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+  if (user) document.querySelectorAll("form[data-draft]").forEach(function (form) {
     var d = null;
     try { d = JSON.parse(store.getItem(draftKey(form)) || "null"); } catch (e) { /* off */ }
     if (d) fields(form).forEach(function (el) {
