@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/netip"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -93,6 +95,15 @@ func debugHandler() http.Handler {
 // startDebug listens on addr and serves the debug handler until ctx is
 // done. It returns the address it listens on.
 func startDebug(ctx context.Context, addr string) (net.Addr, error) {
+	// The profiles show memory and goroutines with whatever they hold and
+	// have no sign-in: they are served on this machine only.
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if ip, err := netip.ParseAddr(host); host != "localhost" && (err != nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("%s is not a loopback address: the debug endpoints have no sign-in and serve only this machine (e.g. 127.0.0.1:6060)", addr)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err

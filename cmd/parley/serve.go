@@ -43,7 +43,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	fs.Int64Var(&d.maxSize, "max-db-size", 0, "cap the SQLite database at this many `bytes` (0: no cap); past it, writes answer 507 storage_full and reads go on")
 	sec := securityFlags(fs)
 	alertsEvery := fs.Duration("alerts-every", time.Minute, "how often deadline alerts that came due are fired (each once, on one node; at start, those missed while stopped fire late)")
-	debugAddr := fs.String("debug-addr", "", "serve Go profiles (/debug/pprof/) and the process's CPU, memory, goroutines and open files (/debug/process) on this `address`, apart from the public one (e.g. 127.0.0.1:6060; default: off)")
+	debugAddr := fs.String("debug-addr", "", "serve Go profiles (/debug/pprof/) and the process's CPU, memory, goroutines and open files (/debug/process) on this loopback `address`, apart from the public one (e.g. 127.0.0.1:6060; they have no sign-in, so other addresses are refused; default: off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
