@@ -242,3 +242,28 @@ func TestReadMarkersSpareTheWriteLimit(t *testing.T) {
 	}
 	e.must(t, 201, "israel2", "POST", e.talks("/rooms/caucus:israel/messages"), map[string]string{"text": "still posting"})
 }
+
+// TestLanguageSwitchIsLimited: a signed-in person's language choice is
+// written to the store, under the limit of view-state writes.
+func TestLanguageSwitchIsLimited(t *testing.T) {
+	e := newEnvConfig(t, func(s *parleyhttp.Server, _ string) { s.ScaleLimits(1) })
+	c := e.browser(t, "israel")
+	limited := false
+	for i := 0; i < 300 && !limited; i++ {
+		resp, err := c.PostForm(e.srv.URL+"/language", url.Values{"lang": {"ar"}, "return": {"/talks"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		switch resp.StatusCode {
+		case http.StatusSeeOther:
+		case http.StatusTooManyRequests:
+			limited = true
+		default:
+			t.Fatalf("switch %d: %d", i, resp.StatusCode)
+		}
+	}
+	if !limited {
+		t.Error("300 language switches in a row were all written")
+	}
+}

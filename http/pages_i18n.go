@@ -109,6 +109,10 @@ func (s *Server) languageSubmit(w http.ResponseWriter, r *http.Request) {
 		lang = ""
 	}
 	if u, err := s.pageUser(r); err == nil {
+		if err := s.limitView(u); err != nil {
+			s.renderError(w, r, u, err)
+			return
+		}
 		if err := s.Talks.SetLanguage(r.Context(), u, lang); err != nil {
 			s.renderError(w, r, u, err)
 			return
