@@ -243,6 +243,16 @@ func (s *Service) Stream(ctx context.Context, user *parley.User, opts StreamOpti
 				if len(out) > 0 && !send(out) {
 					return
 				}
+				// The heartbeat is due under a steady flow too: the consumer
+				// checks its credentials at each (a session ended on another
+				// node reaches this one only so).
+				select {
+				case <-beat:
+					if !yield(Delivery{Flush: true}, nil) {
+						return
+					}
+				default:
+				}
 				continue
 			}
 			select {

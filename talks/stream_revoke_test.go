@@ -1,6 +1,7 @@
 package talks_test
 
 import (
+	"context"
 	"errors"
 	"iter"
 	"testing"
@@ -59,5 +60,32 @@ func TestRevokedStreamEndsUnderLoad(t *testing.T) {
 		}
 	case <-time.After(3 * time.Second):
 		t.Fatal("a revoked stream went on while events kept coming")
+	}
+}
+
+// TestHeartbeatUnderLoad: the heartbeat, at which the consumer checks its
+// credentials, comes even while events keep coming.
+func TestHeartbeatUnderLoad(t *testing.T) {
+	e := fixture.New(t)
+	svc := talks.New(e.Store, busyBus{})
+	start, err := svc.LastSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	beat := make(chan struct{})
+	go func() {
+		for d, err := range svc.Stream(sctx, e.U("israel"), talks.StreamOptions{After: start, Idle: 20 * time.Millisecond}) {
+			if err == nil && d.Seq == 0 {
+				close(beat)
+				return
+			}
+		}
+	}()
+	select {
+	case <-beat:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no heartbeat while events kept coming")
 	}
 }
