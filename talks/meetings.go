@@ -219,14 +219,7 @@ func (s *Service) Meeting(ctx context.Context, actor *parley.User, talksID, id s
 // summary, outcome or participants contain q (case-insensitively), newest
 // first; limit 0 asks for the default page size.
 func (s *Service) SearchMeetings(ctx context.Context, actor *parley.User, talksID, q string, limit int) ([]parley.Meeting, error) {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return nil, parley.Errorf(parley.EINVALID, "q is required")
-	}
-	if err := parley.CheckOptional("q", q, parley.MaxQueryBytes); err != nil {
-		return nil, err
-	}
-	limit, err := parley.CheckLimit(limit)
+	q, limit, err := checkSearch(q, limit)
 	if err != nil {
 		return nil, err
 	}

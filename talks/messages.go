@@ -244,6 +244,22 @@ func (s *Service) Messages(ctx context.Context, actor *parley.User, talksID, roo
 	if after < 0 {
 		return nil, parley.Errorf(parley.EINVALID, "after must not be negative")
 	}
+	return s.roomPage(ctx, actor, talksID, room, limit, func(tx parley.Tx, held int64, n int) ([]parley.Message, error) {
+		return tx.Messages(ctx, talksID, room, after, held, n)
+	}, func(p *Page, ms []parley.Message, limit int) []parley.Message {
+		ms = ms[:limit]
+		p.Next = itoa(ms[limit-1].RoomSeq)
+		return ms
+	})
+}
+
+// roomPage reads one page of a room's messages for the actor, oldest
+// first: read fetches up to n messages (one more than the page, to know
+// whether there are more), and trim cuts a full read to limit and sets the
+// page's cursor. Messages are redacted for the reader, and Held counts what
+// is kept back for a withdrawn party.
+func (s *Service) roomPage(ctx context.Context, actor *parley.User, talksID, room string, limit int,
+	read func(tx parley.Tx, held int64, n int) ([]parley.Message, error), trim func(p *Page, ms []parley.Message, limit int) []parley.Message) (*Page, error) {
 	limit, err := parley.CheckLimit(limit)
 	if err != nil {
 		return nil, err
@@ -254,13 +270,12 @@ func (s *Service) Messages(ctx context.Context, actor *parley.User, talksID, roo
 			return err
 		}
 		held := sc.heldBack(room)
-		ms, err := tx.Messages(ctx, talksID, room, after, held, limit+1)
+		ms, err := read(tx, held, limit+1)
 		if err != nil {
 			return err
 		}
 		if len(ms) > limit {
-			ms = ms[:limit]
-			p.Next = itoa(ms[limit-1].RoomSeq)
+			ms = trim(&p, ms, limit)
 		}
 		for i := range ms {
 			ms[i] = *redact(&ms[i], sc.isMediator())
@@ -300,17 +315,24 @@ func (s *Service) Message(ctx context.Context, actor *parley.User, talksID, room
 	return m, err
 }
 
+// checkSearch checks a search: q trimmed, not empty and not too long, and
+// the page size (0: the default).
+func checkSearch(q string, limit int) (string, int, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return "", 0, parley.Errorf(parley.EINVALID, "q is required")
+	}
+	if err := parley.CheckOptional("q", q, parley.MaxQueryBytes); err != nil {
+		return "", 0, err
+	}
+	limit, err := parley.CheckLimit(limit)
+	return q, limit, err
+}
+
 // Search finds messages containing q in the rooms the actor may read,
 // newest first; limit 0 asks for the default page size.
 func (s *Service) Search(ctx context.Context, actor *parley.User, talksID, q string, limit int) ([]parley.Message, error) {
-	q = strings.TrimSpace(q)
-	if q == "" {
-		return nil, parley.Errorf(parley.EINVALID, "q is required")
-	}
-	if err := parley.CheckOptional("q", q, parley.MaxQueryBytes); err != nil {
-		return nil, err
-	}
-	limit, err := parley.CheckLimit(limit)
+	q, limit, err := checkSearch(q, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -90,35 +90,11 @@ func (s *Service) MessagesBefore(ctx context.Context, actor *parley.User, talksI
 	if before < 0 {
 		return nil, parley.Errorf(parley.EINVALID, "before must not be negative")
 	}
-	limit, err := parley.CheckLimit(limit)
-	if err != nil {
-		return nil, err
-	}
-	p := Page{Messages: []parley.Message{}}
-	err = s.query(ctx, actor, talksID, func(tx parley.Tx, sc *scope) error {
-		if err := sc.checkRead(room); err != nil {
-			return err
-		}
-		held := sc.heldBack(room)
-		ms, err := tx.MessagesBefore(ctx, talksID, room, before, held, limit+1)
-		if err != nil {
-			return err
-		}
-		if len(ms) > limit {
-			ms = ms[1:]
-			p.Prev = itoa(ms[0].RoomSeq)
-		}
-		for i := range ms {
-			ms[i] = *redact(&ms[i], sc.isMediator())
-		}
-		p.Messages = ms
-		if held > 0 {
-			p.Held, err = tx.CountMessagesAfter(ctx, talksID, room, held)
-		}
-		return err
+	return s.roomPage(ctx, actor, talksID, room, limit, func(tx parley.Tx, held int64, n int) ([]parley.Message, error) {
+		return tx.MessagesBefore(ctx, talksID, room, before, held, n)
+	}, func(p *Page, ms []parley.Message, limit int) []parley.Message {
+		ms = ms[len(ms)-limit:]
+		p.Prev = itoa(ms[0].RoomSeq)
+		return ms
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &p, nil
 }
